@@ -1,0 +1,68 @@
+/**
+ * The SQLite family: the one place where a better-sqlite3 Drizzle client is presented as the pg-typed
+ * AppDatabase, and where async transactions are made safe on a single synchronous connection.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+import type { SQL } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { AppDatabase, TransactionRunner } from '../../providers/types';
+import { Mutex } from './mutex';
+
+/**
+ * Presents the SQLite client as AppDatabase. Safe because repositories only use the query-builder surface
+ * that both dialects share (select/insert/update/delete with returning, onConflict, joins, aggregates),
+ * over tables derived from the same pg tables; the shared test suite runs every repository call here.
+ */
+export function asAppDatabase(db: BetterSQLite3Database): AppDatabase {
+  return db as unknown as AppDatabase;
+}
+
+/** Runs raw SQL on the SQLite client and returns rows as plain objects. */
+export async function sqliteExecute(db: AppDatabase, query: SQL): Promise<Record<string, unknown>[]> {
+  return (db as unknown as BetterSQLite3Database).all<Record<string, unknown>>(query);
+}
+
+/**
+ * Async transactions on one better-sqlite3 connection. Everything on the connection takes turns through
+ * one mutex; code running inside a transaction (tracked with AsyncLocalStorage) goes straight through, so
+ * a write after an `await` in the callback is still inside the transaction and no other caller can
+ * slip a statement into it.
+ */
+export function createSqliteSession(native: Database.Database) {
+  const mutex = new Mutex();
+  const context = new AsyncLocalStorage<{ depth: number }>();
+
+  const serialize = async <T>(fn: () => Promise<T>): Promise<T> =>
+    context.getStore() ? fn() : mutex.run(fn);
+
+  const runTransaction: TransactionRunner = async (db, fn) => {
+    const outer = context.getStore();
+    if (outer) {
+      const name = `sp_${outer.depth + 1}`;
+      native.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await context.run({ depth: outer.depth + 1 }, () => fn(db));
+        native.exec(`RELEASE ${name}`);
+        return result;
+      } catch (error) {
+        native.exec(`ROLLBACK TO ${name}`);
+        native.exec(`RELEASE ${name}`);
+        throw error;
+      }
+    }
+    return mutex.run(async () => {
+      native.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await context.run({ depth: 0 }, () => fn(db));
+        native.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (native.inTransaction) native.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  };
+
+  return { serialize, runTransaction };
+}

@@ -1,0 +1,104 @@
+/**
+ * toDbError(): one mapping from driver errors (pg SQLSTATE via postgres.js or neon, SQLite result codes)
+ * to the typed errors of errors.ts. The same failure gives the same class on every provider, and the
+ * message names the constraint or column, never a value or a connection string.
+ */
+import { maskSecrets } from './env';
+import {
+  CheckViolationError,
+  ConnectionError,
+  DbError,
+  ForeignKeyViolationError,
+  NotNullViolationError,
+  QueryError,
+  TransactionConflictError,
+  UniqueViolationError,
+} from './errors';
+
+interface DriverFields {
+  code?: string;
+  constraint?: string;
+  column?: string;
+  table?: string;
+  message: string;
+}
+
+/** Finds the innermost driver error (Drizzle wraps it in DrizzleQueryError, whose message holds params). */
+function driverFields(error: unknown): DriverFields {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5; depth++) {
+    if (typeof current !== 'object' || current === null) break;
+    const e = current as Record<string, unknown>;
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (code) {
+      const text = (key: string) => (typeof e[key] === 'string' ? (e[key] as string) : undefined);
+      return {
+        code,
+        constraint: text('constraint_name') ?? text('constraint'),
+        column: text('column_name') ?? text('column'),
+        table: text('table_name') ?? text('table'),
+        message: typeof e.message === 'string' ? e.message : '',
+      };
+    }
+    if (e.cause === undefined) break;
+    current = e.cause;
+  }
+  // No driver code: use the innermost message (DrizzleQueryError's own message lists the parameters).
+  return { message: current instanceof Error ? current.message : 'unknown error' };
+}
+
+/** "UNIQUE constraint failed: books.isbn" → { table: 'books', column: 'isbn' }; checks name the constraint. */
+function sqliteSubject(message: string): { table?: string; column?: string; constraint?: string } {
+  const match = /constraint failed: (.+)$/i.exec(message);
+  const subject = match?.[1]?.split(',')[0]?.trim();
+  if (!subject) return {};
+  const [table, column] = subject.split('.');
+  return column ? { table, column } : { constraint: subject };
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EAI_AGAIN',
+  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'SQLITE_CANTOPEN',
+]);
+
+/** Server messages quote offending input (`invalid input syntax for type uuid: "abc"`): hide it. */
+function maskValues(message: string): string {
+  return maskSecrets(message).replace(/:\s*"[^"]*"/g, ': "…"').slice(0, 300);
+}
+
+/** Maps any error thrown by a driver or Drizzle to a DbError; DbErrors pass through unchanged. */
+export function toDbError(error: unknown, context = 'query'): DbError {
+  if (error instanceof DbError) return error;
+  const f = driverFields(error);
+  const code = f.code ?? '';
+  const sqlite = code.startsWith('SQLITE_') ? sqliteSubject(f.message) : {};
+  const constraint = f.constraint ?? sqlite.constraint;
+  const column = f.column ?? sqlite.column;
+  const table = f.table ?? sqlite.table;
+  const on = [table && column ? `${table}.${column}` : column ?? table, constraint && `constraint ${constraint}`]
+    .filter(Boolean)
+    .join(', ');
+  const where = on ? ` (${on})` : '';
+  const detail = { constraint, field: column };
+
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return new UniqueViolationError('UNIQUE_VIOLATION', `Duplicate value${where}: a row with this key already exists`, detail, error);
+  }
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    return new ForeignKeyViolationError('FOREIGN_KEY_VIOLATION', `Foreign key violation${where}: the referenced row does not exist or is still referenced`, detail, error);
+  }
+  if (code === '23502' || code === 'SQLITE_CONSTRAINT_NOTNULL') {
+    return new NotNullViolationError('NOT_NULL_VIOLATION', `Missing required value${where}`, detail, error);
+  }
+  if (code === '23514' || code === 'SQLITE_CONSTRAINT_CHECK') {
+    return new CheckViolationError('CHECK_VIOLATION', `Value out of range${where}`, detail, error);
+  }
+  if (code === '40001' || code === '40P01' || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new TransactionConflictError(`Transaction conflict (${code}) during ${context}: retry the transaction`, error);
+  }
+  if (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '28P01' || code === '3D000' || code === '53300' || code === '57P01') {
+    return new ConnectionError(`Cannot reach the database during ${context} (${code}): ${maskSecrets(f.message)}`, error);
+  }
+  // Unknown failures: keep the SQL state and the driver's own text (masked), which holds no parameter values.
+  return new QueryError(`Database error during ${context}${code ? ` (${code})` : ''}: ${maskValues(f.message)}`, f.code, error);
+}

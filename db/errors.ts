@@ -1,0 +1,117 @@
+/**
+ * Typed errors with a stable `code`. Messages never carry a connection string or a parameter value;
+ * the original driver error is kept in `cause` (non-enumerable, so a JSON log of the error stays clean).
+ */
+
+export type DbErrorCode =
+  | 'NOT_FOUND'
+  | 'UNIQUE_VIOLATION'
+  | 'FOREIGN_KEY_VIOLATION'
+  | 'NOT_NULL_VIOLATION'
+  | 'CHECK_VIOLATION'
+  | 'VALIDATION'
+  | 'TRANSACTION_CONFLICT'
+  | 'CONNECTION'
+  | 'CONFIG'
+  | 'MIGRATION'
+  | 'UNSUPPORTED_SCHEMA'
+  | 'QUERY';
+
+/** Base class of every error this workspace throws on purpose. */
+export class DbError extends Error {
+  readonly code: DbErrorCode;
+
+  constructor(code: DbErrorCode, message: string, cause?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    // Non-enumerable: driver errors can hold the query parameters.
+    Object.defineProperty(this, 'cause', { value: cause, enumerable: false, writable: true });
+  }
+}
+
+/** A row that should exist does not (or is soft-deleted). */
+export class NotFoundError extends DbError {
+  constructor(entity: string, id: unknown, cause?: unknown) {
+    super('NOT_FOUND', `${entity} not found (id ${typeof id === 'number' ? id : 'given'})`, cause);
+  }
+}
+
+/** A constraint in the database refused the write. `constraint` and `field` name what, never the value. */
+export class ConstraintError extends DbError {
+  readonly constraint: string | undefined;
+  readonly field: string | undefined;
+
+  constructor(code: DbErrorCode, message: string, detail: { constraint?: string; field?: string }, cause?: unknown) {
+    super(code, message, cause);
+    this.constraint = detail.constraint;
+    this.field = detail.field;
+  }
+}
+
+export class UniqueViolationError extends ConstraintError {}
+export class ForeignKeyViolationError extends ConstraintError {}
+export class NotNullViolationError extends ConstraintError {}
+export class CheckViolationError extends ConstraintError {}
+
+/** One problem found by input validation: where (`path`) and what (`message`). */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/** Input failed validation before any SQL ran; nothing was written. */
+export class ValidationError extends DbError {
+  readonly issues: ValidationIssue[];
+
+  constructor(subject: string, issues: ValidationIssue[]) {
+    const list = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+    super('VALIDATION', `Invalid ${subject}: ${list}`);
+    this.issues = issues;
+  }
+}
+
+/** A serialization failure, deadlock or busy database; safe to retry the whole transaction. */
+export class TransactionConflictError extends DbError {
+  constructor(message: string, cause?: unknown) {
+    super('TRANSACTION_CONFLICT', message, cause);
+  }
+}
+
+/** The database could not be reached or the connection broke. */
+export class ConnectionError extends DbError {
+  constructor(message: string, cause?: unknown) {
+    super('CONNECTION', message, cause);
+  }
+}
+
+/** The configuration (environment or overrides) is missing or malformed. */
+export class ConfigError extends DbError {
+  constructor(message: string) {
+    super('CONFIG', message);
+  }
+}
+
+/** A migration could not be applied or the migration history is inconsistent. */
+export class MigrationError extends DbError {
+  constructor(message: string, cause?: unknown) {
+    super('MIGRATION', message, cause);
+  }
+}
+
+/** db/schema.ts uses a construct that has no faithful SQLite form. */
+export class UnsupportedSchemaError extends DbError {
+  constructor(where: string, problem: string, fix: string) {
+    super('UNSUPPORTED_SCHEMA', `${where}: ${problem}; ${fix}`);
+  }
+}
+
+/** Any other database failure, with the SQL state or driver code but without the parameters. */
+export class QueryError extends DbError {
+  readonly sqlState: string | undefined;
+
+  constructor(message: string, sqlState: string | undefined, cause?: unknown) {
+    super('QUERY', message, cause);
+    this.sqlState = sqlState;
+  }
+}

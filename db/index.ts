@@ -1,0 +1,24 @@
+/**
+ * The public API of the data layer.
+ *
+ * @example
+ * import { createDefaultClient, runMigrations } from './db';
+ * const db = createDefaultClient();
+ * await runMigrations(db);
+ */
+export { createClient, type DatabaseClient, type Tables, type TransactionOptions } from './client';
+export { PROVIDER_NAMES, maskUrl, type ProviderName } from './env';
+export * from './errors';
+export { toDbError } from './error-mapping';
+export {
+  createDatabaseClient,
+  createDefaultClient,
+  getCurrentProvider,
+  isProviderName,
+  validateProviderConfig,
+} from './factory';
+export { healthCheck, type HealthReport } from './health';
+export { getMigrationStatus, runMigrations, type MigrationStatus } from './migrate';
+export type { AppDatabase, Capabilities, ProviderOverrides } from './providers/types';
+export { seedDatabase, type SeedSummary } from './seed';
+export * from './schema';

@@ -1,0 +1,76 @@
+/**
+ * runMigrations / getMigrationStatus: library functions the db:migrate and db:status scripts call.
+ * Given a provider name they open (and close) their own connection; given a handle they use it.
+ */
+import type { DatabaseClient } from '../client';
+import type { ProviderName } from '../env';
+import { MigrationError } from '../errors';
+import { createDatabaseClient, resolveConfig } from '../factory';
+import { migrationsFolder, readMigrationFiles, type MigrationPlan } from './journal';
+import { migratePg, planPg } from './pg';
+import { migrateSqlite, planSqlite } from './sqlite';
+
+export interface MigrationStatus {
+  provider: ProviderName;
+  applied: string[];
+  pending: string[];
+  /** Applied migrations whose file changed since. */
+  modified: string[];
+  /** Hashes recorded in the database that no file matches. */
+  unknown: string[];
+}
+
+export interface MigrateOptions {
+  /** Another migrations folder (tests, tools); default drizzle/migrations/<provider>. */
+  folder?: string;
+}
+
+/** Opens a connection fit for migrations: SUPABASE_DIRECT_URL when it is set. */
+function openForMigrations(provider: ProviderName): DatabaseClient {
+  const { directUrl } = resolveConfig(provider);
+  return createDatabaseClient(provider, directUrl ? { url: directUrl } : {});
+}
+
+async function withClient<T>(target: ProviderName | DatabaseClient, fn: (db: DatabaseClient) => Promise<T>): Promise<T> {
+  if (typeof target !== 'string') return fn(target);
+  const db = openForMigrations(target);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Applies every pending migration of the provider; returns the tags applied now (empty when up to date). */
+export async function runMigrations(target: ProviderName | DatabaseClient, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
+  return withClient(target, async (db) => {
+    if (db.capabilities.transactionPooler) {
+      throw new MigrationError(
+        'Migrations cannot run through a transaction pooler (the lock and DDL need one direct session): set SUPABASE_DIRECT_URL to the direct connection (port 5432)',
+      );
+    }
+    const folder = options.folder ?? migrationsFolder(db.provider);
+    const files = readMigrationFiles(folder);
+    const native = db.connection.native;
+    const applied = native
+      ? await db.run(async () => migrateSqlite(native, files, folder))
+      : await migratePg(db, files, folder);
+    return { applied };
+  });
+}
+
+/** Applied and pending migration tags of the provider, without changing anything. */
+export async function getMigrationStatus(target: ProviderName | DatabaseClient, options: MigrateOptions = {}): Promise<MigrationStatus> {
+  return withClient(target, async (db) => {
+    const files = readMigrationFiles(options.folder ?? migrationsFolder(db.provider));
+    const native = db.connection.native;
+    const plan: MigrationPlan = native ? await db.run(async () => planSqlite(native, files)) : await planPg(db, files);
+    return {
+      provider: db.provider,
+      applied: plan.applied.map((f) => f.tag),
+      pending: plan.pending.map((f) => f.tag),
+      modified: plan.modified.map((f) => f.tag),
+      unknown: plan.unknown.map((r) => r.hash),
+    };
+  });
+}

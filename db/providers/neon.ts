@@ -1,0 +1,73 @@
+/**
+ * neon: @neondatabase/serverless (NEON_DATABASE_URL). NEON_DRIVER=ws (default) uses the WebSocket Pool
+ * (drizzle-orm/neon-serverless); NEON_DRIVER=http sends each query over HTTP (drizzle-orm/neon-http) and
+ * runs transactions over the WebSocket pool, since HTTP has no interactive transactions.
+ *
+ * NEON_WS_PROXY and NEON_HTTP_ENDPOINT point the driver at a Neon-compatible proxy in front of another
+ * PostgreSQL (local development, tests); they switch off TLS to that proxy.
+ */
+import { neon, neonConfig, Pool } from '@neondatabase/serverless';
+import { drizzle as drizzleHttp } from 'drizzle-orm/neon-http';
+import { drizzle as drizzleWs } from 'drizzle-orm/neon-serverless';
+import ws from 'ws';
+import { checkPostgresUrl, maskUrl, type Env } from '../env';
+import { pgExecute, pgRunTransaction } from '../dialects/pg';
+import type { AppDatabase, ProviderDefinition } from './types';
+
+/** neonConfig is global in the driver; it is set from the environment on every connect. */
+function configureDriver(env: Env): void {
+  neonConfig.webSocketConstructor = ws;
+  if (env.NEON_WS_PROXY) {
+    const proxy = env.NEON_WS_PROXY;
+    neonConfig.wsProxy = () => proxy;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+  }
+  if (env.NEON_HTTP_ENDPOINT) neonConfig.fetchEndpoint = env.NEON_HTTP_ENDPOINT;
+}
+
+export const neonProvider: ProviderDefinition = {
+  name: 'neon',
+  family: 'pg',
+  urlVariables: ['NEON_DATABASE_URL'],
+
+  validate(config) {
+    const problems = checkPostgresUrl('NEON_DATABASE_URL', config.url);
+    const driver = config.env.NEON_DRIVER;
+    if (driver && driver !== 'ws' && driver !== 'http') {
+      problems.push(`NEON_DRIVER must be "ws" or "http" (got "${driver}")`);
+    }
+    return problems;
+  },
+
+  connect(config) {
+    configureDriver(config.env);
+    const pool = new Pool({
+      connectionString: config.url,
+      max: config.poolMax,
+      idleTimeoutMillis: config.idleTimeout * 1000,
+      connectionTimeoutMillis: config.connectTimeout * 1000,
+    });
+    // A broken idle connection must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    const poolDb = drizzleWs({ client: pool }) as unknown as AppDatabase;
+    const http = config.driver === 'http';
+    const db = http ? (drizzleHttp({ client: neon(config.url) }) as unknown as AppDatabase) : poolDb;
+    return {
+      db,
+      transactionDb: poolDb,
+      capabilities: {
+        family: 'pg',
+        singleConnection: false,
+        rowLevelSecurity: false,
+        transactionPooler: false,
+        httpQueries: http,
+      },
+      target: `${maskUrl(config.url)} (${http ? 'http' : 'websocket'})`,
+      runTransaction: pgRunTransaction,
+      execute: pgExecute,
+      close: () => pool.end(),
+    };
+  },
+};

@@ -1,0 +1,66 @@
+/**
+ * sqlite: better-sqlite3 on a local file (SQLITE_PATH, default ./data/app.db). The embedded default.
+ *
+ * Pragmas, set explicitly: WAL (readers never block the writer), foreign_keys=ON, busy_timeout
+ * (SQLITE_BUSY_TIMEOUT ms, default 5000) and synchronous=NORMAL (SQLITE_SYNCHRONOUS: NORMAL or FULL).
+ * With WAL, NORMAL loses nothing on an application crash; a power cut can lose the newest commits.
+ * Set FULL where that matters more than write speed.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { asAppDatabase, createSqliteSession, sqliteExecute } from '../dialects/sqlite/adapt';
+import { installSqliteFunctions } from '../dialects/sqlite/functions';
+import type { ProviderDefinition } from './types';
+
+const SYNCHRONOUS = ['NORMAL', 'FULL'] as const;
+
+export const sqliteProvider: ProviderDefinition = {
+  name: 'sqlite',
+  family: 'sqlite',
+  urlVariables: ['SQLITE_PATH'],
+
+  validate(config) {
+    const problems: string[] = [];
+    const sync = config.env.SQLITE_SYNCHRONOUS?.toUpperCase();
+    if (sync && !SYNCHRONOUS.includes(sync as (typeof SYNCHRONOUS)[number])) {
+      problems.push(`SQLITE_SYNCHRONOUS must be NORMAL or FULL (got "${config.env.SQLITE_SYNCHRONOUS}")`);
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(config.url)) {
+      problems.push('SQLITE_PATH must be a file path such as ./data/app.db, not a URL');
+    }
+    return problems;
+  },
+
+  connect(config) {
+    const file = config.url;
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const native = new Database(file, { timeout: config.env.SQLITE_BUSY_TIMEOUT });
+    native.pragma('journal_mode = WAL');
+    native.pragma('foreign_keys = ON');
+    native.pragma(`synchronous = ${(config.env.SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase()}`);
+    installSqliteFunctions(native);
+    const db = asAppDatabase(drizzle({ client: native }));
+    const session = createSqliteSession(native);
+    return {
+      db,
+      transactionDb: db,
+      native,
+      capabilities: {
+        family: 'sqlite',
+        singleConnection: true,
+        rowLevelSecurity: false,
+        transactionPooler: false,
+        httpQueries: false,
+      },
+      target: `sqlite file ${file}`,
+      runTransaction: session.runTransaction,
+      serialize: session.serialize,
+      execute: sqliteExecute,
+      async close() {
+        native.close();
+      },
+    };
+  },
+};

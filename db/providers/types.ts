@@ -1,0 +1,88 @@
+/**
+ * What every provider module supplies: validation without connecting, a connection, and capabilities.
+ * Differences between providers are data here, never `if (provider === 'x')` elsewhere.
+ */
+import type Database from 'better-sqlite3';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Env, ProviderName } from '../env';
+
+/**
+ * The Drizzle client type repositories are written against. SQLite clients are adapted to it in
+ * db/dialects/sqlite/adapt.ts (the one place where that cast lives).
+ */
+export type AppDatabase = PgDatabase<PgQueryResultHKT>;
+
+export type SqlFamily = 'pg' | 'sqlite';
+
+/** What a provider can and cannot do; tests skip by capability, never by provider name. */
+export interface Capabilities {
+  readonly family: SqlFamily;
+  /** One connection: transactions take turns in this process (SQLite). */
+  readonly singleConnection: boolean;
+  /** Supabase-style roles, auth.uid() and row-level security policies. */
+  readonly rowLevelSecurity: boolean;
+  /** Statements go through a transaction pooler: no session state, no named prepared statements. */
+  readonly transactionPooler: boolean;
+  /** Plain queries go over HTTP; transactions go over a separate WebSocket pool. */
+  readonly httpQueries: boolean;
+}
+
+/** Settings a caller may pass to createDatabaseClient instead of (or on top of) the environment. */
+export interface ProviderOverrides {
+  /** Connection URL (Postgres providers) or file path (sqlite). */
+  url?: string;
+  /** Direct (non-pooled) URL used for migrations (supabase). */
+  directUrl?: string;
+  /** Neon only: 'ws' (default) or 'http'. */
+  driver?: 'ws' | 'http';
+  poolMax?: number;
+  /** Seconds an idle pooled connection is kept. */
+  idleTimeout?: number;
+  /** Seconds to wait for a connection before failing. */
+  connectTimeout?: number;
+}
+
+/** The settings a provider runs with, after env and overrides are merged and validated. */
+export interface ResolvedConfig {
+  url: string;
+  directUrl: string | undefined;
+  driver: 'ws' | 'http';
+  poolMax: number;
+  idleTimeout: number;
+  connectTimeout: number;
+  env: Env;
+}
+
+/** The transaction primitive of a family: run `fn` inside a transaction (or a savepoint when nested). */
+export type TransactionRunner = <T>(db: AppDatabase, fn: (tx: AppDatabase) => Promise<T>) => Promise<T>;
+
+/** A live connection made by a provider module. */
+export interface ProviderConnection {
+  readonly db: AppDatabase;
+  /** The client that interactive transactions start from (differs from `db` for neon over HTTP). */
+  readonly transactionDb: AppDatabase;
+  readonly capabilities: Capabilities;
+  /** Where it points, with the password masked. */
+  readonly target: string;
+  readonly runTransaction: TransactionRunner;
+  /** Makes non-transaction work wait its turn (single-connection providers); absent where not needed. */
+  readonly serialize?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** The raw better-sqlite3 connection (sqlite only): migrations run on it synchronously. */
+  readonly native?: Database.Database;
+  /** Runs raw SQL and returns the rows as plain objects. */
+  execute(db: AppDatabase, query: SQL): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/** One provider module (db/providers/<name>.ts). */
+export interface ProviderDefinition {
+  readonly name: ProviderName;
+  /** The SQL family, known before connecting. */
+  readonly family: SqlFamily;
+  /** Env variables that hold its URL, in order of preference (shown in errors and docs). */
+  readonly urlVariables: readonly string[];
+  /** Problems with the configuration, found without connecting; `[]` when it looks usable. */
+  validate(config: ResolvedConfig): string[];
+  connect(config: ResolvedConfig): ProviderConnection;
+}

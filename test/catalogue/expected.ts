@@ -1,0 +1,33 @@
+/** The structure db/schema.ts declares, in the normalised form the catalogue readers return. */
+import { is } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import * as schema from '../../db/schema';
+import type { CatalogueTable } from './types';
+
+/** Every table of db/schema.ts, normalised and sorted. */
+export function expectedCatalogue(): Record<string, CatalogueTable> {
+  const out: Record<string, CatalogueTable> = {};
+  for (const value of Object.values(schema)) {
+    if (!is(value, PgTable)) continue;
+    const c = getTableConfig(value);
+    const pk = c.columns.filter((col) => col.primary).map((col) => col.name);
+    out[c.name] = {
+      columns: Object.fromEntries(c.columns.map((col) => [col.name, { notNull: col.notNull || col.primary }])),
+      primaryKey: (pk.length ? pk : (c.primaryKeys[0]?.columns.map((col) => col.name) ?? [])).sort(),
+      uniques: c.columns.filter((col) => col.isUnique).map((col) => col.name).sort(),
+      indexes: c.indexes.map((i) => i.config.name ?? '').sort(),
+      checks: c.checks.map((ch) => ch.name).sort(),
+      foreignKeys: c.foreignKeys
+        .map((fk) => {
+          const ref = fk.reference();
+          return {
+            columns: ref.columns.map((col) => col.name).join(','),
+            references: `${getTableConfig(ref.foreignTable).name}(${ref.foreignColumns.map((col) => col.name).join(',')})`,
+            onDelete: fk.onDelete ?? 'no action',
+          };
+        })
+        .sort((a, b) => a.columns.localeCompare(b.columns)),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+/** Provider selection and configuration errors: no database needed, so these run on every selection. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createDatabaseClient, getCurrentProvider, maskUrl, validateProviderConfig } from '../db';
+import { isTransactionPoolerUrl } from '../db/providers/supabase';
+
+const SECRET = 's3cr3t-Pa55';
+
+describe('provider selection', () => {
+  it('uses DB_PROVIDER first, then DATABASE_PROVIDER', () => {
+    expect(getCurrentProvider({ DB_PROVIDER: 'local', NEON_DATABASE_URL: 'postgres://a@b/c' })).toMatchObject({ provider: 'local', reason: 'DB_PROVIDER=local' });
+    expect(getCurrentProvider({ DATABASE_PROVIDER: 'supabase' }).provider).toBe('supabase');
+  });
+
+  it('falls back to the URLs in the order NEON, SUPABASE, LOCAL/DATABASE_URL', () => {
+    const all = { NEON_DATABASE_URL: 'postgres://a@n/c', SUPABASE_DATABASE_URL: 'postgres://a@s/c', LOCAL_DATABASE_URL: 'postgres://a@l/c' };
+    expect(getCurrentProvider(all).provider).toBe('neon');
+    expect(getCurrentProvider({ ...all, NEON_DATABASE_URL: '' }).provider).toBe('supabase');
+    expect(getCurrentProvider({ LOCAL_DATABASE_URL: all.LOCAL_DATABASE_URL }).provider).toBe('local');
+    expect(getCurrentProvider({ DATABASE_URL: 'postgres://a@d/c' })).toMatchObject({ provider: 'local', reason: 'DATABASE_URL is set' });
+  });
+
+  it('defaults to the embedded SQLite file when nothing is configured', () => {
+    const current = getCurrentProvider({});
+    expect(current.provider).toBe('sqlite');
+    expect(current.reason).toContain('./data/app.db');
+  });
+
+  it('rejects an unknown DB_PROVIDER with the list of valid ones', () => {
+    expect(() => getCurrentProvider({ DB_PROVIDER: 'oracle' })).toThrow(ConfigError);
+    expect(() => getCurrentProvider({ DB_PROVIDER: 'oracle' })).toThrow(/"oracle".*sqlite, local, supabase, neon/);
+    expect(() => createDatabaseClient('mysql')).toThrow(/Unknown provider "mysql": use one of sqlite, local, supabase, neon/);
+  });
+});
+
+describe('configuration errors name the variable and hide the password', () => {
+  const cases = [
+    { provider: 'local', env: {}, pattern: /LOCAL_DATABASE_URL \(or DATABASE_URL\) is not set/ },
+    { provider: 'supabase', env: {}, pattern: /SUPABASE_DATABASE_URL is not set/ },
+    { provider: 'neon', env: {}, pattern: /NEON_DATABASE_URL is not set/ },
+    { provider: 'local', env: { LOCAL_DATABASE_URL: 'not a url' }, pattern: /LOCAL_DATABASE_URL is not a valid URL/ },
+    { provider: 'neon', env: { NEON_DATABASE_URL: `mysql://u:${SECRET}@h/db` }, pattern: /NEON_DATABASE_URL must start with postgres:\/\// },
+    { provider: 'neon', env: { NEON_DATABASE_URL: 'postgres://u@h/db', NEON_DRIVER: 'grpc' }, pattern: /NEON_DRIVER must be "ws" or "http"/ },
+    { provider: 'supabase', env: { SUPABASE_DATABASE_URL: `postgres://u:${SECRET}@db.example.com:5432/postgres?sslmode=disable` }, pattern: /requires TLS/ },
+    { provider: 'sqlite', env: { SQLITE_SYNCHRONOUS: 'SOMETIMES' }, pattern: /SQLITE_SYNCHRONOUS must be NORMAL or FULL/ },
+    { provider: 'local', env: { LOCAL_DATABASE_URL: 'postgres://u@h/db', DB_POOL_MAX: 'lots' }, pattern: /DB_POOL_MAX must be a positive integer/ },
+  ] as const;
+
+  for (const c of cases) {
+    it(`${c.provider} with ${JSON.stringify(Object.keys(c.env))} → ${c.pattern.source}`, () => {
+      const result = validateProviderConfig(c.provider, {}, c.env);
+      expect(result.ok).toBe(false);
+      expect(result.problems.join('\n')).toMatch(c.pattern);
+      expect(result.problems.join('\n')).not.toContain(SECRET);
+      let thrown: unknown;
+      try {
+        createDatabaseClient(c.provider, {}, c.env);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as ConfigError).code).toBe('CONFIG');
+      expect((thrown as Error).message).toMatch(c.pattern);
+      expect((thrown as Error).message).not.toContain(SECRET);
+    });
+  }
+
+  it('accepts a complete configuration', () => {
+    expect(validateProviderConfig('local', {}, { DATABASE_URL: 'postgres://u:p@localhost:5432/app' })).toEqual({ ok: true, problems: [] });
+    expect(validateProviderConfig('sqlite', {}, {})).toEqual({ ok: true, problems: [] });
+  });
+
+  it('masks passwords in URLs', () => {
+    expect(maskUrl(`postgres://app:${SECRET}@db.example.com:5432/app`)).toBe('postgres://app:****@db.example.com:5432/app');
+  });
+});
+
+describe('supabase transaction pooler detection', () => {
+  it('turns prepared statements off for port 6543 or pgbouncer=true only', () => {
+    expect(isTransactionPoolerUrl('postgres://u:p@aws-0-eu.pooler.supabase.com:6543/postgres')).toBe(true);
+    expect(isTransactionPoolerUrl('postgres://u:p@127.0.0.1:7000/postgres?pgbouncer=true')).toBe(true);
+    expect(isTransactionPoolerUrl('postgres://u:p@db.x.supabase.co:5432/postgres')).toBe(false);
+  });
+});
