@@ -22,3 +22,4 @@ export { getMigrationStatus, runMigrations, type MigrationStatus } from './migra
 export type { AppDatabase, Capabilities, ProviderOverrides } from './providers/types';
 export { seedDatabase, type SeedSummary } from './seed';
 export * from './schema';
+export * from './repositories';

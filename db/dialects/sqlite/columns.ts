@@ -19,7 +19,7 @@ type Builder =
   | ReturnType<typeof numeric>;
 
 /** The text of a SQL default made only of string chunks, e.g. `now()`; undefined when it has parameters. */
-function plainSqlText(value: SQL): string | undefined {
+export function plainSqlText(value: SQL): string | undefined {
   let out = '';
   for (const chunk of value.queryChunks) {
     const parts = (chunk as { value?: unknown }).value;

@@ -1,12 +1,13 @@
 /**
- * SQL functions SQLite lacks but the shared queries need. SQLite's lower()/LIKE fold ASCII only;
- * `unicode_lower` folds like JavaScript (and Postgres), so case-insensitive search agrees across providers.
+ * SQLite's built-in lower() (and so case-insensitive LIKE) folds ASCII only. It is replaced here by one
+ * that folds like JavaScript and Postgres (UTF-8 locales), so `contains` and `search` match 'É' to 'é'
+ * on every provider. SQLite lets an application function override a built-in of the same name.
  */
 import type Database from 'better-sqlite3';
 
 /** Registers the workspace's SQL functions on a better-sqlite3 connection. */
 export function installSqliteFunctions(native: Database.Database): void {
-  native.function('unicode_lower', { deterministic: true }, (value: unknown) =>
+  native.function('lower', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLowerCase() : value,
   );
 }

@@ -1,0 +1,62 @@
+/**
+ * Bulk inserts, the fastest portable form per SQL family. Postgres: one `insert … select * from
+ * unnest($1::type[], …)` per chunk (one parameter per column, whatever the row count). SQLite: multi-row
+ * VALUES chunked under its 32,766 bound-parameter limit. Callers run this inside one transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import { getTableColumns, is, Param, SQL, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { AppDatabase, SqlFamily } from '../providers/types';
+import { plainSqlText } from './sqlite/columns';
+
+const SQLITE_MAX_PARAMS = 32_766;
+const PG_ROWS_PER_CHUNK = 10_000;
+
+/** The value a column gets when a row omits it but other rows in the same batch give it. */
+function jsDefault(col: PgColumn): unknown {
+  if (col.defaultFn) return col.defaultFn();
+  if (col.default === undefined) return null;
+  if (!is(col.default, SQL)) return col.default;
+  const text = plainSqlText(col.default);
+  if (text === 'now()' || text === 'current_timestamp') return new Date();
+  if (text === 'gen_random_uuid()') return randomUUID();
+  return null;
+}
+
+/** Gives every row the same keys (the union), filling gaps with the column default. */
+export function normalizeRows(table: PgTable, rows: Record<string, unknown>[]): { keys: string[]; rows: Record<string, unknown>[] } {
+  const columns = getTableColumns(table);
+  const keys = Object.keys(columns).filter((k) => rows.some((r) => r[k] !== undefined));
+  const filled = rows.map((row) => Object.fromEntries(keys.map((k) => [k, row[k] === undefined ? jsDefault(columns[k]!) : row[k]])));
+  return { keys, rows: filled };
+}
+
+async function pgBulk(db: AppDatabase, table: PgTable, keys: string[], rows: Record<string, unknown>[]): Promise<void> {
+  const columns = getTableColumns(table);
+  const names = sql.join(keys.map((k) => sql.identifier(columns[k]!.name)), sql`, `);
+  for (let start = 0; start < rows.length; start += PG_ROWS_PER_CHUNK) {
+    const chunk = rows.slice(start, start + PG_ROWS_PER_CHUNK);
+    const arrays = keys.map((k) => {
+      const col = columns[k]!;
+      const values = chunk.map((r) => (r[k] === null ? null : col.mapToDriverValue(r[k])));
+      // The array travels as ONE parameter; the cast gives Postgres the element type.
+      return sql`${new Param(values)}::${sql.raw(col.getSQLType())}[]`;
+    });
+    await db.execute(sql`insert into ${table} (${names}) select * from unnest(${sql.join(arrays, sql`, `)})`);
+  }
+}
+
+async function sqliteBulk(db: AppDatabase, table: PgTable, keys: string[], rows: Record<string, unknown>[]): Promise<void> {
+  const perChunk = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Math.max(1, keys.length)));
+  for (let start = 0; start < rows.length; start += perChunk) {
+    await db.insert(table).values(rows.slice(start, start + perChunk) as never);
+  }
+}
+
+/** Inserts `rows` into `table` in chunks; returns the number of rows written. */
+export async function bulkInsert(family: SqlFamily, db: AppDatabase, table: PgTable, input: Record<string, unknown>[]): Promise<number> {
+  if (input.length === 0) return 0;
+  const { keys, rows } = normalizeRows(table, input);
+  await (family === 'pg' ? pgBulk : sqliteBulk)(db, table, keys, rows);
+  return rows.length;
+}

@@ -1,0 +1,144 @@
+/**
+ * Filters, ordering and keyset cursors, built from whitelisted column names only. Values always travel
+ * as parameters; `contains`, `startsWith` and `search` are case-insensitive on every provider (SQLite's
+ * lower() is replaced by a Unicode-aware one in db/dialects/sqlite/functions.ts) and treat %, _ and \
+ * literally.
+ */
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { ValidationError } from '../errors';
+
+/** Comparison operators for one column. */
+export interface Operators<V> {
+  gt?: V;
+  gte?: V;
+  lt?: V;
+  lte?: V;
+  ne?: V;
+  contains?: string;
+  startsWith?: string;
+  isNull?: boolean;
+}
+
+/** `{ column: value }`, `{ column: [a, b] }` or `{ column: { gt, … } }`, plus search and creation time. */
+export type Filters<Row> = {
+  [K in keyof Row]?: Row[K] | NonNullable<Row[K]>[] | Operators<NonNullable<Row[K]>>;
+} & {
+  search?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+};
+
+export interface OrderBy<Row> {
+  field: keyof Row & string;
+  direction?: 'asc' | 'desc';
+}
+
+export type OrderInput<Row> = OrderBy<Row> | OrderBy<Row>[];
+
+/** What the builders need to know about a table. */
+export interface QueryShape {
+  entity: string;
+  columns: Record<string, PgColumn>;
+  searchable: PgColumn[];
+  createdAt: PgColumn;
+}
+
+const OPERATORS = new Set(['gt', 'gte', 'lt', 'lte', 'ne', 'contains', 'startsWith', 'isNull']);
+
+/** Escapes LIKE wildcards so user text matches literally (used with ESCAPE '\'). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function likeInsensitive(column: PgColumn, pattern: string): SQL {
+  return sql`lower(${column}) like lower(${pattern}) escape '\\'`;
+}
+
+function column(shape: QueryShape, field: string, purpose: string): PgColumn {
+  const col = Object.hasOwn(shape.columns, field) ? shape.columns[field] : undefined;
+  if (!col) {
+    throw new ValidationError(`${shape.entity} ${purpose}`, [
+      { path: field.slice(0, 60), message: `unknown field; use one of ${Object.keys(shape.columns).join(', ')}` },
+    ]);
+  }
+  return col;
+}
+
+function operatorConditions(shape: QueryShape, field: string, col: PgColumn, ops: Record<string, unknown>): SQL[] {
+  const out: SQL[] = [];
+  for (const [op, value] of Object.entries(ops)) {
+    if (!OPERATORS.has(op)) throw new ValidationError(`${shape.entity} filter`, [{ path: `${field}.${op.slice(0, 30)}`, message: `unknown operator; use ${[...OPERATORS].join(', ')}` }]);
+    if (value === undefined) continue;
+    if (op === 'isNull') out.push(value ? isNull(col) : isNotNull(col));
+    else if (op === 'contains' || op === 'startsWith') {
+      if (typeof value !== 'string') throw new ValidationError(`${shape.entity} filter`, [{ path: `${field}.${op}`, message: 'expected text' }]);
+      out.push(likeInsensitive(col, op === 'contains' ? `%${escapeLike(value)}%` : `${escapeLike(value)}%`));
+    } else {
+      const compare = { gt, gte, lt, lte, ne }[op as 'gt' | 'gte' | 'lt' | 'lte' | 'ne'];
+      out.push(compare(col, value));
+    }
+  }
+  return out;
+}
+
+/** The WHERE condition for `filters` (undefined when there is nothing to filter). */
+export function buildWhere(shape: QueryShape, filters: Record<string, unknown> = {}): SQL | undefined {
+  const parts: SQL[] = [];
+  for (const [field, value] of Object.entries(filters)) {
+    if (value === undefined) continue;
+    if (field === 'search') {
+      if (typeof value !== 'string') throw new ValidationError(`${shape.entity} filter`, [{ path: 'search', message: 'expected text' }]);
+      const pattern = `%${escapeLike(value)}%`;
+      const any = or(...shape.searchable.map((c) => likeInsensitive(c, pattern)));
+      if (any) parts.push(any);
+    } else if (field === 'createdAfter' || field === 'createdBefore') {
+      if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new ValidationError(`${shape.entity} filter`, [{ path: field, message: 'expected a valid Date' }]);
+      parts.push(field === 'createdAfter' ? gt(shape.createdAt, value) : lt(shape.createdAt, value));
+    } else {
+      const col = column(shape, field, 'filter');
+      if (value === null) parts.push(isNull(col));
+      else if (Array.isArray(value)) parts.push(value.length ? inArray(col, value) : sql`1 = 0`);
+      else if (typeof value === 'object' && !(value instanceof Date)) parts.push(...operatorConditions(shape, field, col, value as Record<string, unknown>));
+      else parts.push(eq(col, value));
+    }
+  }
+  return parts.length ? and(...parts) : undefined;
+}
+
+/** Validated order terms, always ending with the primary key so the order is total. */
+export function orderTerms(shape: QueryShape, orderBy: OrderInput<Record<string, unknown>> | undefined, keys: string[]): { field: string; col: PgColumn; dir: 'asc' | 'desc' }[] {
+  const list = orderBy === undefined ? [] : Array.isArray(orderBy) ? orderBy : [orderBy];
+  const terms = list.map((o) => {
+    if (o.direction !== undefined && o.direction !== 'asc' && o.direction !== 'desc') {
+      throw new ValidationError(`${shape.entity} sort`, [{ path: `${String(o.field).slice(0, 60)}.direction`, message: 'use asc or desc' }]);
+    }
+    return { field: o.field, col: column(shape, String(o.field), 'sort'), dir: o.direction ?? ('asc' as const) };
+  });
+  for (const key of keys) {
+    if (!terms.some((t) => t.field === key)) terms.push({ field: key, col: column(shape, key, 'sort'), dir: terms[0]?.dir ?? 'asc' });
+  }
+  return terms;
+}
+
+/** ORDER BY with NULLs placed as Postgres does by default (largest), made explicit for SQLite. */
+export function orderSql(terms: { col: PgColumn; dir: 'asc' | 'desc' }[]): SQL[] {
+  return terms.map((t) => (t.dir === 'asc' ? sql`${asc(t.col)} nulls last` : sql`${desc(t.col)} nulls first`));
+}
+
+/** Rows strictly after `values` in the order of `terms` (keyset pagination; NULL sorts as largest). */
+export function afterCursor(terms: { col: PgColumn; dir: 'asc' | 'desc' }[], values: unknown[]): SQL {
+  const branches: SQL[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    const { col, dir } = terms[i]!;
+    const v = values[i];
+    let after: SQL | undefined;
+    if (v === null) after = dir === 'asc' ? undefined : isNotNull(col);
+    else after = dir === 'asc' ? or(gt(col, v), isNull(col)) : lt(col, v);
+    if (after) {
+      const equal = terms.slice(0, i).map((t, j) => (values[j] === null ? isNull(t.col) : eq(t.col, values[j])));
+      branches.push(and(...equal, after)!);
+    }
+  }
+  return or(...branches) ?? sql`1 = 0`;
+}
