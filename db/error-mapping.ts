@@ -84,7 +84,9 @@ export function toDbError(error: unknown, context = 'query'): DbError {
   if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return new UniqueViolationError('UNIQUE_VIOLATION', `Duplicate value${where}: a row with this key already exists`, detail, error);
   }
-  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+  // SQLite reports ON DELETE RESTRICT as a trigger failure whose message names the foreign key.
+  const sqliteRestrict = code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY/i.test(f.message);
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || sqliteRestrict) {
     return new ForeignKeyViolationError('FOREIGN_KEY_VIOLATION', `Foreign key violation${where}: the referenced row does not exist or is still referenced`, detail, error);
   }
   if (code === '23502' || code === 'SQLITE_CONSTRAINT_NOTNULL') {

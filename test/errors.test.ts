@@ -1,0 +1,91 @@
+/**
+ * The same failure gives the same typed error on every provider, names the constraint or field, never
+ * shows the value, and leaves the table as it was.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CheckViolationError,
+  createRepositories,
+  ForeignKeyViolationError,
+  NotNullViolationError,
+  toDbError,
+  UniqueViolationError,
+  ValidationError,
+  type Repositories,
+} from '../db';
+import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
+
+const MARKER = 'SECRET-VALUE-7731';
+
+for (const target of selectedTargets()) {
+  describe(`${target.name}: typed errors`, () => {
+    let t: TestDatabase;
+    let repos: Repositories;
+    let authorId: number;
+    let snapshot: () => Promise<unknown[]>;
+
+    beforeAll(async () => {
+      t = await freshDatabase(target);
+      repos = createRepositories(t.client);
+      authorId = (await repos.authors.create({ name: 'A' })).id;
+      await repos.books.create({ title: 'Original', authorId, isbn: `${MARKER}-isbn` });
+      snapshot = () => repos.books.findMany({ pagination: { limit: 100 } });
+    });
+    afterAll(() => t.cleanup());
+
+    async function rejection(p: Promise<unknown>): Promise<Error & { code?: string; constraint?: string; field?: string }> {
+      const error = await p.then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(String((error as Error).message)).not.toContain(MARKER);
+      return error as Error;
+    }
+
+    it('duplicate isbn → UniqueViolationError naming the field or constraint; table unchanged', async () => {
+      const before = await snapshot();
+      const error = await rejection(repos.books.create({ title: `${MARKER} copy`, authorId, isbn: `${MARKER}-isbn` }));
+      expect(error).toBeInstanceOf(UniqueViolationError);
+      expect(error.code).toBe('UNIQUE_VIOLATION');
+      expect(`${error.constraint ?? ''} ${error.field ?? ''}`).toMatch(/isbn/);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('missing author → ForeignKeyViolationError; table unchanged', async () => {
+      const before = await snapshot();
+      const error = await rejection(repos.books.create({ title: `${MARKER} orphan`, authorId: 987_654 }));
+      expect(error).toBeInstanceOf(ForeignKeyViolationError);
+      expect(error.code).toBe('FOREIGN_KEY_VIOLATION');
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('deleting an author who still has books → ForeignKeyViolationError (restrict)', async () => {
+      const error = await rejection(repos.authors.hardDelete(authorId));
+      expect(error).toBeInstanceOf(ForeignKeyViolationError);
+      expect(await repos.authors.exists(authorId)).toBe(true);
+    });
+
+    it('null title and rating 9 are caught by validation before SQL (ValidationError)', async () => {
+      const before = await snapshot();
+      const nullTitle = await rejection(repos.books.create({ title: null as unknown as string, authorId }));
+      expect(nullTitle).toBeInstanceOf(ValidationError);
+      expect((nullTitle as ValidationError).issues.map((i) => i.path)).toEqual(['title']);
+      const tooHigh = await rejection(repos.books.create({ title: 'x', authorId, rating: 9 }));
+      expect(tooHigh).toBeInstanceOf(ValidationError);
+      expect((tooHigh as ValidationError).issues.map((i) => i.path)).toEqual(['rating']);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('the database constraints behind them map to NotNullViolationError and CheckViolationError', async () => {
+      const before = await snapshot();
+      const { db, tables } = t.client;
+      const nullTitle = await t.client.run((d) => d.insert(tables.books).values({ title: sql`null`, authorId } as never)).catch((e: unknown) => toDbError(e));
+      expect(nullTitle).toBeInstanceOf(NotNullViolationError);
+      expect((nullTitle as NotNullViolationError).field).toBe('title');
+      const badRating = await t.client.run(() => db.insert(tables.books).values({ title: MARKER, authorId, rating: 9 })).catch((e: unknown) => toDbError(e));
+      expect(badRating).toBeInstanceOf(CheckViolationError);
+      expect((badRating as CheckViolationError).constraint).toBe('books_rating_range');
+      expect((badRating as Error).message).not.toContain(MARKER);
+      expect(await snapshot()).toEqual(before);
+    });
+  });
+}

@@ -1,0 +1,67 @@
+/** Hostile strings in values, filters, search and sort fields: matched literally or refused, never run. */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepositories, ValidationError, type Repositories } from '../db';
+import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
+
+const HOSTILE = [
+  "O'Brien's \"quoted\" book",
+  '100% pure_fun',
+  'back\\slash \\% \\_',
+  "'); drop table books; --",
+  'Robert"); DELETE FROM authors WHERE ("1"="1',
+  'ünïcödé ☃ 書籍 🚀',
+  '%',
+  '_',
+];
+
+for (const target of selectedTargets()) {
+  describe(`${target.name}: hostile input`, () => {
+    let t: TestDatabase;
+    let repos: Repositories;
+    let canary: () => Promise<unknown[]>;
+
+    beforeAll(async () => {
+      t = await freshDatabase(target);
+      repos = createRepositories(t.client);
+      const authorId = (await repos.authors.create({ name: 'Canary' })).id;
+      for (const title of HOSTILE) await repos.books.create({ title, authorId, genre: title });
+      await repos.books.create({ title: 'plain title', authorId, genre: 'plain' });
+      canary = () => t.client.execute(sql`select id, name from ${t.client.tables.authors} order by id`);
+    });
+    afterAll(() => t.cleanup());
+
+    it('stores and reads hostile strings unchanged', async () => {
+      const titles = (await repos.books.findMany({ orderBy: { field: 'id' }, pagination: { limit: 100 } })).map((b) => b.title);
+      expect(titles).toEqual([...HOSTILE, 'plain title']);
+    });
+
+    it('equality and contains match them literally (%, _ and \\ are not wildcards)', async () => {
+      for (const value of HOSTILE) {
+        expect(await repos.books.count({ title: value }), value).toBe(1);
+        const hits = await repos.books.findMany({ filters: { title: { contains: value } } });
+        expect(hits.map((b) => b.title), value).toContain(value);
+        expect(hits.every((b) => b.title.toLowerCase().includes(value.toLowerCase())), value).toBe(true);
+      }
+      expect(await repos.books.count({ title: { contains: '%' } })).toBe(3);
+      expect(await repos.books.count({ title: { contains: '_' } })).toBe(3);
+      expect(await repos.books.count({ search: '\\' })).toBe(1);
+      expect(await repos.books.count({ title: { startsWith: "'" } })).toBe(1);
+    });
+
+    it('unknown or injected sort fields, filter fields and operators → ValidationError', async () => {
+      const before = await canary();
+      const attempts = [
+        repos.books.findMany({ orderBy: { field: 'title; drop table books' as 'title' } }),
+        repos.books.findMany({ orderBy: { field: 'title', direction: 'asc; delete from authors' as 'asc' } }),
+        repos.books.findMany({ orderBy: { field: '__proto__' as 'title' } }),
+        repos.books.findMany({ filters: { ['1=1 or title' as 'title']: 'x' } }),
+        repos.books.findMany({ filters: { title: { ['like' as 'contains']: '%' } } }),
+        repos.books.findWithCursor({ orderBy: { field: 'constructor' as 'title' } }),
+      ];
+      for (const attempt of attempts) await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+      expect(await canary()).toEqual(before);
+      expect(await repos.books.count()).toBe(HOSTILE.length + 1);
+    });
+  });
+}
