@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { getTableColumns, is, Param, SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { AppDatabase, SqlFamily } from '../providers/types';
-import { plainSqlText } from './sqlite/columns';
+import { isNowDefault, plainSqlText } from './sqlite/columns';
 
 const SQLITE_MAX_PARAMS = 32_766;
 const PG_ROWS_PER_CHUNK = 10_000;
@@ -18,7 +18,7 @@ function jsDefault(col: PgColumn): unknown {
   if (col.default === undefined) return null;
   if (!is(col.default, SQL)) return col.default;
   const text = plainSqlText(col.default);
-  if (text === 'now()' || text === 'current_timestamp') return new Date();
+  if (isNowDefault(text)) return new Date();
   if (text === 'gen_random_uuid()') return randomUUID();
   return null;
 }

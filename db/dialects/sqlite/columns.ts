@@ -12,6 +12,11 @@ import { UnsupportedSchemaError } from '../../errors';
 /** Milliseconds since the epoch, as a SQL default that matches Postgres `now()` (to the millisecond). */
 export const SQLITE_NOW_MS = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
+/** True for a SQL default that means "the current time" in either family. */
+export function isNowDefault(text: string | undefined): boolean {
+  return text === 'now()' || text === 'current_timestamp' || text === plainSqlText(SQLITE_NOW_MS);
+}
+
 type Builder =
   | ReturnType<typeof text>
   | ReturnType<typeof integer>
@@ -71,7 +76,7 @@ function applyDefault(builder: Builder, col: PgColumn, where: string): Builder {
   if (col.default === undefined) return builder;
   if (!is(col.default, SQL)) return builder.default(col.default as never);
   const expression = plainSqlText(col.default);
-  if (expression === 'now()' || expression === 'current_timestamp') return builder.default(SQLITE_NOW_MS);
+  if (isNowDefault(expression)) return builder.default(SQLITE_NOW_MS);
   if (expression === 'gen_random_uuid()') return builder.$defaultFn(() => randomUUID() as never);
   throw new UnsupportedSchemaError(
     where,
