@@ -1,6 +1,6 @@
 // Starts a throwaway real PostgreSQL cluster (system binaries, no Docker) for tests.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { chownToPostgres, freePort, makeTempDir, postgresOsUser, run, waitForQuery } from './proc';
@@ -43,7 +43,7 @@ export async function startPostgres(): Promise<PgServer> {
   writeFileSync(pwfile, 'postgres\n');
   writeFileSync(logFile, '');
   for (const p of [pwfile, logFile]) chownToPostgres(p);
-  execFileSync('mkdir', ['-m', '0700', sock]);
+  mkdirSync(sock, { mode: 0o700 });
   chownToPostgres(sock);
 
   await run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C', '--no-sync'], dir);
