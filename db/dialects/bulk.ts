@@ -46,8 +46,9 @@ async function pgBulk(db: AppDatabase, table: PgTable, keys: string[], rows: Rec
   }
 }
 
-async function sqliteBulk(db: AppDatabase, table: PgTable, keys: string[], rows: Record<string, unknown>[]): Promise<void> {
-  const perChunk = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Math.max(1, keys.length)));
+async function sqliteBulk(db: AppDatabase, table: PgTable, _keys: string[], rows: Record<string, unknown>[]): Promise<void> {
+  // Drizzle binds literal column defaults as parameters too, so budget for every column of the table.
+  const perChunk = Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Object.keys(getTableColumns(table)).length));
   for (let start = 0; start < rows.length; start += perChunk) {
     await db.insert(table).values(rows.slice(start, start + perChunk) as never);
   }

@@ -57,6 +57,20 @@ export interface EntityConfig {
   update: z.ZodType;
 }
 
+/** Prepared hot-path statements, per Drizzle client (a transaction gets its own), built on first use. */
+interface Prepared {
+  execute(values: Record<string, unknown>): Promise<unknown>;
+}
+const statements = new WeakMap<object, Map<string, Prepared>>();
+
+function prepared(db: AppDatabase, name: string, build: () => Prepared): Prepared {
+  let perDb = statements.get(db);
+  if (!perDb) statements.set(db, (perDb = new Map()));
+  let statement = perDb.get(name);
+  if (!statement) perDb.set(name, (statement = build()));
+  return statement;
+}
+
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
 
@@ -162,6 +176,13 @@ export function createBaseRepository<Row extends object, Insert, Update, Id>(cli
     async findById(id: Id, options: ReadOptions = {}): Promise<Row | null> {
       const where = idWhere(id);
       if (!where) return null;
+      if (keyColumns.length === 1) {
+        const name = `${config.entity}_by_id${options.withDeleted ? '_all' : ''}`;
+        const rows = await run('read', (db) =>
+          prepared(db, name, () => db.select().from(table).where(live(eq(keyColumns[0]!, sql.placeholder('id')), options)).limit(1).prepare(name)).execute({ id }),
+        );
+        return ((rows as Row[])[0] ?? null);
+      }
       const [row] = await selectRows(live(where, options), [], 1);
       return row ?? null;
     },
@@ -177,14 +198,26 @@ export function createBaseRepository<Row extends object, Insert, Update, Id>(cli
     async exists(id: Id, options: ReadOptions = {}): Promise<boolean> {
       const where = idWhere(id);
       if (!where) return false;
-      const rows = await run('exists', (db) => db.select({ one: sql<number>`1` }).from(table).where(live(where, options)).limit(1));
-      return rows.length > 0;
+      const name = `${config.entity}_exists${options.withDeleted ? '_all' : ''}`;
+      const rows = await run('exists', (db) =>
+        keyColumns.length === 1
+          ? prepared(db, name, () => db.select({ one: sql<number>`1` }).from(table).where(live(eq(keyColumns[0]!, sql.placeholder('id')), options)).limit(1).prepare(name)).execute({ id })
+          : db.select({ one: sql<number>`1` }).from(table).where(live(where, options)).limit(1),
+      );
+      return (rows as unknown[]).length > 0;
     },
 
     /** How many live rows match `filters`, as a JavaScript number. */
     async count(filters: Filters<Row> = {}, options: ReadOptions = {}): Promise<number> {
-      const [row] = await run('count', (db) => db.select({ n: count() }).from(table).where(live(buildWhere(shape, filters), options)));
-      return Number(row?.n ?? 0);
+      const where = live(buildWhere(shape, filters), options);
+      const plain = Object.keys(filters).length === 0;
+      const name = `${config.entity}_count${options.withDeleted ? '_all' : ''}`;
+      const rows = await run('count', (db) =>
+        plain
+          ? prepared(db, name, () => db.select({ n: count() }).from(table).where(where).prepare(name)).execute({})
+          : db.select({ n: count() }).from(table).where(where),
+      );
+      return Number((rows as { n: number }[])[0]?.n ?? 0);
     },
 
     /** Rows matching `filters`, ordered (primary key last, so the order is total), one page. */

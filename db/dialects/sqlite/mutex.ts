@@ -1,14 +1,17 @@
 /** A FIFO async mutex: callers of run() take turns, in the order they arrived. */
 export class Mutex {
   private tail: Promise<void> = Promise.resolve();
+  private busy = 0;
 
   /** Runs `fn` once every earlier caller has finished; the lock is released even when `fn` throws. */
   run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
+    this.busy++;
+    // Fast path: nobody holds or waits for the lock, so start at once instead of after a microtask hop.
+    const result = this.busy === 1 ? fn() : this.tail.then(fn);
+    const release = () => {
+      this.busy--;
+    };
+    this.tail = result.then(release, release);
     return result;
   }
 }

@@ -1,0 +1,43 @@
+/** SQLite: raw better-sqlite3 vs the repositories, in one process. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabaseClient, createRepositories, runMigrations } from '../db';
+import { compare, report } from './measure';
+
+export async function benchSqlite(iterations: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sqlite-'));
+  const db = createDatabaseClient('sqlite', { url: join(dir, 'bench.db') });
+  try {
+    await runMigrations(db);
+    const repos = createRepositories(db);
+    const authorId = (await repos.authors.create({ name: 'Bench' })).id;
+    await repos.books.bulkCreate(Array.from({ length: 10_000 }, (_, i) => ({ title: `Book ${i}`, authorId, rating: (i % 50) / 10 })));
+    const native = db.connection.native!;
+    const byId = native.prepare('select * from books where id = ? and deleted_at is null');
+    const countLive = native.prepare('select count(*) as n from books where deleted_at is null');
+    const insert = native.prepare('insert into books (title, author_id) values (?, ?) returning *');
+    const id = (i: number) => (i % 10_000) + 1;
+
+    report('sqlite findById', await compare([
+      { name: 'raw better-sqlite3 (prepared)', run: (i) => byId.get(id(i)) },
+      { name: 'repos.books.findById', run: (i) => repos.books.findById(id(i)) },
+    ], iterations));
+    report('sqlite count', await compare([
+      { name: 'raw better-sqlite3 (prepared)', run: () => countLive.get() },
+      { name: 'repos.books.count', run: () => repos.books.count() },
+    ], Math.floor(iterations / 10)));
+    report('sqlite create (one row)', await compare([
+      { name: 'raw better-sqlite3 (prepared)', run: (i) => insert.get(`raw ${i}`, authorId) },
+      { name: 'repos.books.create', run: (i) => repos.books.create({ title: `repo ${i}`, authorId }) },
+    ], iterations));
+    const batch = Array.from({ length: 10_000 }, (_, i) => ({ title: `bulk ${i}`, authorId, rating: 3 }));
+    report('sqlite bulk insert, 10,000 rows per op', await compare([
+      { name: 'raw better-sqlite3 (prepared, 1 tx)', run: () => native.transaction(() => { for (const r of batch) insert.run(r.title, r.authorId); })() },
+      { name: 'repos.books.bulkCreate', run: () => repos.books.bulkCreate(batch) },
+    ], 3, 3));
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
