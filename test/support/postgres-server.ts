@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { installSupabaseEnvironment } from './supabase-env';
 import { chownToPostgres, freePort, makeTempDir, postgresOsUser, run, waitForQuery } from './proc';
 
 export interface PgServer {
@@ -102,4 +103,15 @@ export async function startPostgres(): Promise<PgServer> {
   };
 }
 
-export { createDatabase } from './supabase-env';
+/** (Re)creates database `name`; with `supabase: true` installs Supabase roles, `auth` schema and grants. */
+export async function createDatabase(server: PgServer, name: string, opts: { supabase?: boolean } = {}): Promise<void> {
+  const ident = `"${name.replace(/"/g, '""')}"`;
+  const admin = postgres(server.url('postgres'), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists ${ident} with (force)`);
+    await admin.unsafe(`create database ${ident}`);
+  } finally {
+    await admin.end();
+  }
+  if (opts.supabase) await installSupabaseEnvironment(server.url(name));
+}

@@ -7,7 +7,8 @@ export class Mutex {
   run<T>(fn: () => Promise<T>): Promise<T> {
     this.busy++;
     // Fast path: nobody holds or waits for the lock, so start at once instead of after a microtask hop.
-    const result = this.busy === 1 ? fn() : this.tail.then(fn);
+    // Promise.resolve adopts a thenable exactly once (a Drizzle query runs again on every then()).
+    const result = this.busy === 1 ? Promise.resolve(fn()) : this.tail.then(fn);
     const release = () => {
       this.busy--;
     };
