@@ -47,7 +47,8 @@ export interface DatabaseClient {
 // Safe: the derived SQLite tables have the same keys, column names and JS value shapes as the pg ones
 // (see db/dialects/sqlite/derive.ts); the cast only changes the dialect brand seen by the type checker.
 const SQLITE_TABLES = sqliteTables as unknown as Tables;
-const PG_TABLES: Tables = { users: pgTables.users, authors: pgTables.authors, books: pgTables.books, userBooks: pgTables.userBooks };
+/** The pg tables (the declared types, whatever the provider). */
+export const PG_TABLES: Tables = { users: pgTables.users, authors: pgTables.authors, books: pgTables.books, userBooks: pgTables.userBooks };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -4,7 +4,7 @@
  * VALUES chunked under its 32,766 bound-parameter limit. Callers run this inside one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { getTableColumns, is, Param, SQL, sql } from 'drizzle-orm';
+import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { AppDatabase, SqlFamily } from '../providers/types';
 import { isNowDefault, plainSqlText } from './sqlite/columns';
@@ -31,6 +31,21 @@ export function normalizeRows(table: PgTable, rows: Record<string, unknown>[]): 
   return { keys, rows: filled };
 }
 
+/** One element of a Postgres array literal: NULL, or a double-quoted string with " and \ escaped. */
+function arrayElement(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * The whole column as ONE text parameter in array-literal form. Every driver passes a string through
+ * unchanged (array parameters are serialised differently, or not at all, by postgres.js and neon).
+ */
+function arrayLiteral(values: unknown[]): string {
+  return `{${values.map(arrayElement).join(',')}}`;
+}
+
 async function pgBulk(db: AppDatabase, table: PgTable, keys: string[], rows: Record<string, unknown>[]): Promise<void> {
   const columns = getTableColumns(table);
   const names = sql.join(keys.map((k) => sql.identifier(columns[k]!.name)), sql`, `);
@@ -39,8 +54,8 @@ async function pgBulk(db: AppDatabase, table: PgTable, keys: string[], rows: Rec
     const arrays = keys.map((k) => {
       const col = columns[k]!;
       const values = chunk.map((r) => (r[k] === null ? null : col.mapToDriverValue(r[k])));
-      // The array travels as ONE parameter; the cast gives Postgres the element type.
-      return sql`${new Param(values)}::${sql.raw(col.getSQLType())}[]`;
+      // The cast gives Postgres the element type of the array literal.
+      return sql`${arrayLiteral(values)}::${sql.raw(col.getSQLType())}[]`;
     });
     await db.execute(sql`insert into ${table} (${names}) select * from unnest(${sql.join(arrays, sql`, `)})`);
   }

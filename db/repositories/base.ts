@@ -6,7 +6,7 @@
 import { and, count, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
-import type { DatabaseClient, Tables } from '../client';
+import { PG_TABLES, type DatabaseClient, type Tables } from '../client';
 import { bulkInsert } from '../dialects/bulk';
 import { toDbError } from '../error-mapping';
 import { NotFoundError, ValidationError } from '../errors';
@@ -71,6 +71,8 @@ function prepared(db: AppDatabase, name: string, build: () => Prepared): Prepare
   return statement;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
 
@@ -103,12 +105,21 @@ export function createBaseRepository<Row extends object, Insert, Update, Id>(cli
     createdAt: columns.createdAt!,
   };
   const keyColumns = config.keys.map((k) => columns[k]!);
+  // Key types come from the declared (pg) schema, so a malformed uuid is "not found" on every provider.
+  const declared = getTableColumns(config.table(PG_TABLES)) as Record<string, PgColumn>;
+  const keyCheck = config.keys.map((k) =>
+    declared[k]!.columnType === 'PgUUID'
+      ? (v: unknown) => typeof v === 'string' && UUID.test(v)
+      : declared[k]!.dataType === 'number'
+        ? (v: unknown) => Number.isSafeInteger(v)
+        : (v: unknown) => typeof v === 'string',
+  );
   const run = <T>(what: string, fn: (db: AppDatabase) => Promise<T>) => guarded(`${config.entity} ${what}`, () => client.run(fn));
 
   /** The WHERE for one id, or undefined when the id cannot exist (wrong type or shape). */
   function idWhere(id: Id): SQL | undefined {
     const values = config.keys.length === 1 ? [id] : config.keys.map((k) => (id as Record<string, unknown> | null)?.[k]);
-    if (values.some((v, i) => (keyColumns[i]!.dataType === 'number' ? !Number.isSafeInteger(v) : typeof v !== 'string'))) return undefined;
+    if (values.some((v, i) => !keyCheck[i]!(v))) return undefined;
     return and(...values.map((v, i) => eq(keyColumns[i]!, v)));
   }
   const live = (where: SQL | undefined, options: ReadOptions = {}) =>

@@ -47,7 +47,7 @@ export async function startPostgres(): Promise<PgServer> {
   mkdirSync(sock, { mode: 0o700 });
   chownToPostgres(sock);
 
-  await run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C', '--no-sync'], dir);
+  await run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], dir);
   const port = await freePort();
   const settings: Record<string, string> = {
     listen_addresses: "'127.0.0.1'",
