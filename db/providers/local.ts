@@ -14,15 +14,18 @@ export const localProvider: ProviderDefinition = {
   },
 
   connect(config) {
+    // `?pgbouncer=true` marks a transaction pooler here too: prepared statements off, hint not sent to the server.
+    const pooled = new URL(config.url).searchParams.get('pgbouncer') === 'true';
     return connectPostgresJs(config, {
-      prepare: true,
+      prepare: !pooled,
+      stripParams: ['pgbouncer'],
       // sslmode in the URL decides; postgres.js reads it.
       ssl: undefined,
       capabilities: {
         family: 'pg',
         singleConnection: false,
         rowLevelSecurity: false,
-        transactionPooler: false,
+        transactionPooler: pooled,
         httpQueries: false,
       },
     });
