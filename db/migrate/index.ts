@@ -18,6 +18,10 @@ export interface MigrationStatus {
   modified: string[];
   /** Hashes recorded in the database that no file matches. */
   unknown: string[];
+  /** Tags recorded more than once. */
+  duplicates: string[];
+  /** When each applied migration was generated (the journal's `when`), by tag. */
+  generatedAt: Record<string, Date>;
 }
 
 export interface MigrateOptions {
@@ -71,6 +75,8 @@ export async function getMigrationStatus(target: ProviderName | DatabaseClient, 
       pending: plan.pending.map((f) => f.tag),
       modified: plan.modified.map((f) => f.tag),
       unknown: plan.unknown.map((r) => r.hash),
+      duplicates: plan.duplicates.map((f) => f.tag),
+      generatedAt: Object.fromEntries(files.map((f) => [f.tag, new Date(f.when)])),
     };
   });
 }

@@ -66,6 +66,8 @@ export interface MigrationPlan {
   modified: MigrationFile[];
   /** Recorded in the database but absent from the journal. */
   unknown: AppliedRow[];
+  /** Applied migrations recorded more than once (a race the lock should make impossible). */
+  duplicates: MigrationFile[];
 }
 
 /** Compares journal and database. */
@@ -73,8 +75,9 @@ export function planMigrations(files: MigrationFile[], rows: AppliedRow[]): Migr
   const hashes = new Set(rows.map((r) => r.hash));
   const byWhen = new Map(rows.map((r) => [r.createdAt, r]));
   const known = new Set(files.map((f) => f.hash));
-  const plan: MigrationPlan = { applied: [], pending: [], modified: [], unknown: [] };
+  const plan: MigrationPlan = { applied: [], pending: [], modified: [], unknown: [], duplicates: [] };
   for (const file of files) {
+    if (rows.filter((r) => r.hash === file.hash).length > 1) plan.duplicates.push(file);
     if (hashes.has(file.hash)) plan.applied.push(file);
     else if (byWhen.has(file.when)) plan.modified.push(file);
     else plan.pending.push(file);

@@ -20,7 +20,15 @@ export function asAppDatabase(db: BetterSQLite3Database): AppDatabase {
 
 /** Runs raw SQL on the SQLite client and returns rows as plain objects. */
 export async function sqliteExecute(db: AppDatabase, query: SQL): Promise<Record<string, unknown>[]> {
-  return (db as unknown as BetterSQLite3Database).all<Record<string, unknown>>(query);
+  const sqlite = db as unknown as BetterSQLite3Database;
+  try {
+    return sqlite.all<Record<string, unknown>>(query);
+  } catch (error) {
+    // better-sqlite3 refuses all() for statements without a result (INSERT without RETURNING, DDL).
+    if (!(error instanceof TypeError) || !/does not return data/.test(error.message)) throw error;
+    sqlite.run(query);
+    return [];
+  }
 }
 
 /**
