@@ -1,11 +1,22 @@
 /**
- * seedDatabase(): writes the small deterministic catalogue of seed-data.ts in one transaction.
- * Idempotent: rows are keyed on natural keys (author name, isbn, email, user+book), so a second run
- * adds nothing and fails on nothing.
+ * seedDatabase(): deterministic, realistic data (db/seed-generator.ts) written in ONE transaction, so a
+ * killed run leaves nothing half-done. Idempotent: rows are keyed on natural keys (author name, isbn,
+ * email, user+book); a second run adds nothing. Bulk paths skip per-row validation: the data is ours.
  */
-import { inArray } from 'drizzle-orm';
 import type { DatabaseClient } from './client';
-import { SEED_AUTHORS, SEED_BOOKS, SEED_READING, SEED_USERS } from './seed-data';
+import { bulkInsert } from './dialects/bulk';
+import { planSeed } from './seed-generator';
+import { SEED_BOOKS } from './seed-data';
+
+export interface SeedOptions {
+  /** How many books (default: the 10 curated ones). */
+  count?: number;
+  /** PRNG seed: the same seed gives the same rows on every provider (default 1). */
+  seed?: number;
+  /** Delete every row of the catalogue first. */
+  reset?: boolean;
+  onProgress?: (step: string, done: number, total: number) => void;
+}
 
 export interface SeedSummary {
   authors: number;
@@ -14,42 +25,43 @@ export interface SeedSummary {
   userBooks: number;
 }
 
-/** Inserts what is missing of the seed catalogue; returns how many rows of each table were added. */
-export async function seedDatabase(client: DatabaseClient): Promise<SeedSummary> {
+/** Inserts what is missing of the planned catalogue; returns how many rows of each table were added. */
+export async function seedDatabase(client: DatabaseClient, options: SeedOptions = {}): Promise<SeedSummary> {
+  const plan = planSeed(options.count ?? SEED_BOOKS.length, options.seed ?? 1);
+  const progress = options.onProgress ?? (() => undefined);
   return client.transaction(async (tx) => {
     const { db, tables: t } = tx;
-    const names = SEED_AUTHORS.map((a) => a.name);
-    const existing = await db.select({ id: t.authors.id, name: t.authors.name }).from(t.authors).where(inArray(t.authors.name, names));
-    const missing = SEED_AUTHORS.filter((a) => !existing.some((e) => e.name === a.name));
-    const added = missing.length ? await db.insert(t.authors).values(missing.map((a) => ({ ...a }))).returning({ id: t.authors.id, name: t.authors.name }) : [];
-    const authorId = new Map([...existing, ...added].map((a) => [a.name, a.id]));
+    const family = tx.capabilities.family;
+    if (options.reset) {
+      for (const table of [t.userBooks, t.books, t.users, t.authors]) await db.delete(table);
+    }
+    const write = async (step: string, table: Parameters<typeof bulkInsert>[2], rows: Record<string, unknown>[]) => {
+      progress(step, 0, rows.length);
+      const n = await bulkInsert(family, db, table, rows);
+      progress(step, rows.length, rows.length);
+      return n;
+    };
 
-    const books = await db
-      .insert(t.books)
-      .values(SEED_BOOKS.map(({ author, ...b }) => ({ ...b, authorId: authorId.get(SEED_AUTHORS[author]!.name)! })))
-      .onConflictDoNothing({ target: t.books.isbn })
-      .returning({ id: t.books.id });
-    const users = await db.insert(t.users).values(SEED_USERS.map((u) => ({ ...u }))).onConflictDoNothing({ target: t.users.email }).returning({ id: t.users.id });
+    const authorIds = async () => new Map((await db.select({ id: t.authors.id, name: t.authors.name }).from(t.authors)).map((a) => [a.name, a.id]));
+    let byName = await authorIds();
+    const authors = await write('authors', t.authors, plan.authors.filter((a) => !byName.has(a.name)));
+    byName = await authorIds();
 
-    const bookIds = new Map(
-      (await db.select({ id: t.books.id, isbn: t.books.isbn }).from(t.books).where(inArray(t.books.isbn, SEED_BOOKS.map((b) => b.isbn)))).map((b) => [b.isbn, b.id]),
-    );
-    const userIds = new Map(
-      (await db.select({ id: t.users.id, email: t.users.email }).from(t.users).where(inArray(t.users.email, SEED_USERS.map((u) => u.email)))).map((u) => [u.email, u.id]),
-    );
-    const reading = await db
-      .insert(t.userBooks)
-      .values(
-        SEED_READING.map(([user, book, status, rating]) => ({
-          userId: userIds.get(SEED_USERS[user]!.email)!,
-          bookId: bookIds.get(SEED_BOOKS[book]!.isbn)!,
-          status,
-          rating,
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ bookId: t.userBooks.bookId });
+    const isbns = new Set((await db.select({ isbn: t.books.isbn }).from(t.books)).map((b) => b.isbn));
+    const newBooks = plan.books.filter((b) => !isbns.has(b.isbn)).map(({ authorName, ...b }) => ({ ...b, authorId: byName.get(authorName)! }));
+    const books = await write('books', t.books, newBooks);
 
-    return { authors: added.length, books: books.length, users: users.length, userBooks: reading.length };
+    const emails = new Set((await db.select({ email: t.users.email }).from(t.users)).map((u) => u.email));
+    const users = await write('users', t.users, plan.users.filter((u) => !emails.has(u.email)));
+
+    const userId = new Map((await db.select({ id: t.users.id, email: t.users.email }).from(t.users)).map((u) => [u.email, u.id]));
+    const bookId = new Map((await db.select({ id: t.books.id, isbn: t.books.isbn }).from(t.books)).map((b) => [b.isbn, b.id]));
+    const existing = new Set((await db.select({ u: t.userBooks.userId, b: t.userBooks.bookId }).from(t.userBooks)).map((r) => `${r.u}|${r.b}`));
+    const reading = plan.reading
+      .map((r) => ({ userId: userId.get(r.email)!, bookId: bookId.get(r.isbn)!, status: r.status, rating: r.rating }))
+      .filter((r) => !existing.has(`${r.userId}|${r.bookId}`));
+    const userBooks = await write('user_books', t.userBooks, reading);
+
+    return { authors, books, users, userBooks };
   });
 }

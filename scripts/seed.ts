@@ -1,17 +1,51 @@
-/** npm run db:seed [provider] — writes the small deterministic catalogue (idempotent). */
+/** npm run db:seed -- [provider] [--count N] [--seed S] [--reset] — deterministic catalogue data, idempotent. */
+import { parseArgs } from 'node:util';
+import { count } from 'drizzle-orm';
 import { createDatabaseClient, getCurrentProvider, isProviderName, PROVIDER_NAMES, seedDatabase } from '../db';
 import { runScript, UsageError } from './cli';
+import { printTable, progressBar } from './progress';
 
-const USAGE = `Usage: tsx scripts/seed.ts [provider]
-  provider  one of ${PROVIDER_NAMES.join(', ')} (default: the current provider)`;
+const USAGE = `Usage: npm run db:seed -- [provider] [--count N] [--seed S] [--reset]
+  provider   one of ${PROVIDER_NAMES.join(', ')} (default: the current provider)
+  --count N  number of books (default 10, the curated catalogue); authors, users and reading entries scale with it
+  --seed S   seed of the generator: the same seed gives the same rows on every provider (default 1)
+  --reset    delete all catalogue rows first`;
 
-runScript(USAGE, async ([target]) => {
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer (got "${value}")`);
+  return n;
+}
+
+runScript(USAGE, async (argv) => {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { count: { type: 'string' }, seed: { type: 'string' }, reset: { type: 'boolean' } } });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const [target] = parsed.positionals;
   if (target !== undefined && !isProviderName(target)) throw new UsageError(`unknown provider "${target}"`);
   const provider = target ?? getCurrentProvider().provider;
   const db = createDatabaseClient(provider);
   try {
-    const added = await seedDatabase(db);
-    console.log(`${provider}: seeded (${db.target}); rows added: authors ${added.authors}, books ${added.books}, users ${added.users}, user_books ${added.userBooks}`);
+    const started = performance.now();
+    const added = await seedDatabase(db, {
+      count: positive('--count', parsed.values.count, 10),
+      seed: positive('--seed', parsed.values.seed, 1),
+      reset: parsed.values.reset ?? false,
+      onProgress: progressBar(),
+    });
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    const total = async (table: (typeof db.tables)[keyof typeof db.tables]) => Number((await db.run((d) => d.select({ n: count() }).from(table)))[0]?.n ?? 0);
+    console.log(`${provider}: seeded in ${seconds} s (${db.target})`);
+    printTable(['table', 'added', 'total'], [
+      ['authors', added.authors, await total(db.tables.authors)],
+      ['books', added.books, await total(db.tables.books)],
+      ['users', added.users, await total(db.tables.users)],
+      ['user_books', added.userBooks, await total(db.tables.userBooks)],
+    ]);
   } finally {
     await db.close();
   }

@@ -14,7 +14,7 @@ import { migrationsFolder, readMigrationFiles } from '../db/migrate/journal';
 import { expectedCatalogue } from './catalogue/expected';
 import { readCatalogue } from './catalogue/read';
 import { writeMigrationFolder, type FakeMigration } from './support/migration-folder';
-import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
+import { freshDatabase, scriptEnv, selectedTargets, type TestDatabase } from './support/targets';
 
 const base: FakeMigration[] = [
   { tag: '0000_first', when: 1_000, statements: ['CREATE TABLE m_first (id integer primary key, name text)'] },
@@ -79,12 +79,7 @@ for (const target of selectedTargets()) {
     it('five migrator processes at once: all exit 0, each migration recorded once, schema complete', async () => {
       const t = await freshDatabase(target, { migrate: false });
       try {
-        const env: NodeJS.ProcessEnv = { ...process.env, DB_PROVIDER: target.provider };
-        const url = t.directOverrides.url!;
-        if (target.provider === 'sqlite') env.SQLITE_PATH = url;
-        if (target.provider === 'local') env.LOCAL_DATABASE_URL = url;
-        if (target.provider === 'supabase') Object.assign(env, { SUPABASE_DATABASE_URL: t.overrides.url, SUPABASE_DIRECT_URL: url });
-        if (target.provider === 'neon') Object.assign(env, { NEON_DATABASE_URL: url, NEON_DRIVER: t.overrides.driver });
+        const env = scriptEnv(t);
         const runs = await Promise.all(
           Array.from({ length: 5 }, () =>
             new Promise<{ code: number | null; out: string }>((resolve) => {

@@ -122,3 +122,14 @@ export async function freshDatabase(target: TestTarget, options: { migrate?: boo
     },
   };
 }
+
+/** Environment for running a script (npx tsx scripts/…) against this test database as the current provider. */
+export function scriptEnv(t: TestDatabase): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DB_PROVIDER: t.target.provider };
+  const url = t.directOverrides.url!;
+  if (t.target.provider === 'sqlite') env.SQLITE_PATH = url;
+  if (t.target.provider === 'local') env.LOCAL_DATABASE_URL = url;
+  if (t.target.provider === 'supabase') Object.assign(env, { SUPABASE_DATABASE_URL: t.overrides.url, SUPABASE_DIRECT_URL: url });
+  if (t.target.provider === 'neon') Object.assign(env, { NEON_DATABASE_URL: url, NEON_DRIVER: t.overrides.driver });
+  return env;
+}
