@@ -1,7 +1,7 @@
 /** The structure db/schema.ts declares, in the normalised form the catalogue readers return. */
 import { is } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
-import * as schema from '../../db/schema';
+import * as schema from '../schema';
 import type { CatalogueTable } from './types';
 
 /** Every table of db/schema.ts, normalised and sorted. */

@@ -1,12 +1,13 @@
 /**
  * Reads the live structure of the application tables from the database catalogue (pg_catalog or
- * SQLite pragmas), normalised to CatalogueTable, so tests compare it with what db/schema.ts declares.
+ * SQLite pragmas), normalised to CatalogueTable, so tests and db:check compare it with what db/schema.ts declares.
  */
 import { sql } from 'drizzle-orm';
-import type { DatabaseClient } from '../../db';
+import type { DatabaseClient } from '../client';
+import { expectedCatalogue } from './expected';
 import type { CatalogueTable } from './types';
 
-const APP_TABLES = ['authors', 'books', 'user_books', 'users'];
+const APP_TABLES = Object.keys(expectedCatalogue());
 
 async function readPg(db: DatabaseClient, table: string): Promise<CatalogueTable> {
   const cols = await db.execute(sql`select column_name, is_nullable from information_schema.columns where table_schema = 'public' and table_name = ${table}`);

@@ -1,0 +1,76 @@
+/**
+ * db:check, three questions with readable answers:
+ *  1. does db/schema.ts have changes that no migration captures yet (per provider; a CI guard)?
+ *  2. does the database disagree with the migration history (pending, modified, unknown, duplicated)?
+ *  3. do the live tables and columns differ from the schema (a column added or dropped by hand)?
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DatabaseClient } from './client';
+import type { ProviderName } from './env';
+import { expectedCatalogue } from './introspect/expected';
+import { readCatalogue } from './introspect/read';
+import { getMigrationStatus } from './migrate';
+import { migrationsFolder } from './migrate/journal';
+
+interface KitConfig {
+  dialect: string;
+  schema: string;
+}
+
+/** Problems of question 1 for `provider`: drizzle-kit generate, run into a scratch copy of its folder. */
+export async function checkSchemaCaptured(provider: ProviderName, options: { folder?: string } = {}): Promise<string[]> {
+  const folder = options.folder ?? migrationsFolder(provider);
+  const configUrl = pathToFileURL(join(migrationsFolder(provider), '..', '..', `${provider}.config.ts`)).href;
+  const config = ((await import(configUrl)) as { default: KitConfig }).default;
+  await import(pathToFileURL(config.schema).href); // a schema that cannot be derived fails here, by name
+  const scratch = mkdtempSync(join(tmpdir(), `db-check-${provider}-`));
+  try {
+    cpSync(folder, scratch, { recursive: true });
+    const before = readdirSync(scratch).length;
+    const kit = spawnSync('npx', ['drizzle-kit', 'generate', '--dialect', config.dialect, '--schema', config.schema, '--out', relative(process.cwd(), scratch)], { encoding: 'utf8' });
+    if (kit.status !== 0) return [`${provider}: drizzle-kit generate failed: ${(kit.stderr || kit.stdout).trim().split('\n').at(-1)}`];
+    return readdirSync(scratch).length > before
+      ? [`${provider}: db/schema.ts has changes with no migration yet: run npm run db:generate:${provider} and commit the result`]
+      : [];
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Problems of questions 2 and 3 for a database. */
+export async function checkDatabase(db: DatabaseClient, options: { folder?: string } = {}): Promise<string[]> {
+  const problems: string[] = [];
+  const status = await getMigrationStatus(db, options);
+  const name = db.provider;
+  if (status.pending.length) problems.push(`${name}: ${status.pending.length} pending migration(s): ${status.pending.join(', ')} (npm run db:migrate:${name})`);
+  for (const tag of status.modified) problems.push(`${name}: migration ${tag} changed after it was applied`);
+  for (const hash of status.unknown) problems.push(`${name}: an applied migration (hash ${hash.slice(0, 12)}) has no file in this checkout`);
+  for (const tag of status.duplicates) problems.push(`${name}: migration ${tag} is recorded more than once`);
+  if (status.pending.length) return problems; // the live structure is expected to lag behind
+  const live = await readCatalogue(db);
+  for (const [table, expected] of Object.entries(expectedCatalogue())) {
+    const actual = live[table];
+    if (!actual || Object.keys(actual.columns).length === 0) {
+      problems.push(`${name}: table ${table} is missing`);
+      continue;
+    }
+    for (const column of Object.keys(expected.columns)) {
+      if (!actual.columns[column]) problems.push(`${name}: column ${table}.${column} is missing from the database`);
+      else if (actual.columns[column]!.notNull !== expected.columns[column]!.notNull) problems.push(`${name}: column ${table}.${column} nullability differs from the schema`);
+    }
+    for (const column of Object.keys(actual.columns)) {
+      if (!expected.columns[column]) problems.push(`${name}: column ${table}.${column} exists in the database but not in db/schema.ts`);
+    }
+    for (const key of ['indexes', 'uniques', 'checks'] as const) {
+      const missing = expected[key].filter((x) => !actual[key].includes(x));
+      const extra = actual[key].filter((x) => !expected[key].includes(x));
+      if (missing.length) problems.push(`${name}: ${table} lacks ${key} ${missing.join(', ')}`);
+      if (extra.length) problems.push(`${name}: ${table} has ${key} not in the schema: ${extra.join(', ')}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,32 @@
+/** The db:health report: reachability, latency, migrations up to date and pool size, for one provider. */
+import { healthCheck } from './health';
+import type { DatabaseClient } from './client';
+import { getMigrationStatus } from './migrate';
+import { resolveConfig } from './factory';
+
+export interface HealthDetails {
+  provider: string;
+  target: string;
+  reachable: boolean;
+  latencyMs: number;
+  migrationsUpToDate: boolean | null;
+  pendingMigrations: string[];
+  poolMax: number;
+  ok: boolean;
+  error?: string;
+}
+
+/** Everything a container health check needs, never throwing; `ok` is reachable and up to date. */
+export async function healthReport(db: DatabaseClient): Promise<HealthDetails> {
+  const check = await healthCheck(db);
+  const poolMax = db.capabilities.singleConnection ? 1 : resolveConfig(db.provider).poolMax;
+  const base = { provider: db.provider, target: db.target, reachable: check.ok, latencyMs: check.latencyMs, poolMax };
+  if (!check.ok) return { ...base, migrationsUpToDate: null, pendingMigrations: [], ok: false, error: check.error };
+  try {
+    const status = await getMigrationStatus(db);
+    const upToDate = status.pending.length + status.modified.length + status.unknown.length === 0;
+    return { ...base, migrationsUpToDate: upToDate, pendingMigrations: status.pending, ok: upToDate };
+  } catch (error) {
+    return { ...base, migrationsUpToDate: null, pendingMigrations: [], ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

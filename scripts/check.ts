@@ -1,0 +1,32 @@
+/** npm run db:check — schema captured by migrations (every provider), history and live structure (configured ones). */
+import { checkDatabase, checkSchemaCaptured, createDatabaseClient, PROVIDER_NAMES, validateProviderConfig } from '../db';
+import { runScript } from './cli';
+
+const USAGE = `Usage: npm run db:check
+  1. fails when db/schema.ts has changes with no migration for some provider (run it in CI)
+  2. fails when a configured database disagrees with its migration history
+  3. fails when a configured database's tables or columns differ from the schema`;
+
+runScript(USAGE, async () => {
+  const problems: string[] = [];
+  for (const provider of PROVIDER_NAMES) problems.push(...(await checkSchemaCaptured(provider)));
+  for (const provider of PROVIDER_NAMES) {
+    if (!validateProviderConfig(provider).ok) {
+      console.log(`${provider}: database not configured, only its migrations were checked`);
+      continue;
+    }
+    const db = createDatabaseClient(provider);
+    try {
+      problems.push(...(await checkDatabase(db)));
+    } finally {
+      await db.close();
+    }
+  }
+  if (problems.length === 0) {
+    console.log('db:check: schema, migrations and databases agree');
+    return 0;
+  }
+  console.log(`db:check found ${problems.length} problem(s):`);
+  for (const p of problems) console.log(`  - ${p}`);
+  return 1;
+});

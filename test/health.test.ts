@@ -1,0 +1,44 @@
+/** healthCheck / db:health: reachable, latency, migrations up to date, pool size, exit codes. */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { healthCheck, healthReport, runMigrations } from '../db';
+import { freshDatabase, scriptEnv, selectedTargets } from './support/targets';
+
+for (const target of selectedTargets()) {
+  describe(`${target.name}: health`, () => {
+    it('reports pending migrations as unhealthy, then healthy once migrated (library and db:health --json)', async () => {
+      const t = await freshDatabase(target, { migrate: false });
+      try {
+        const check = await healthCheck(t.client);
+        expect(check).toMatchObject({ ok: true, provider: target.provider });
+        expect(check.latencyMs).toBeGreaterThanOrEqual(0);
+        const before = await healthReport(t.client);
+        expect(before).toMatchObject({ reachable: true, migrationsUpToDate: false, ok: false });
+        expect(before.pendingMigrations.length).toBeGreaterThan(0);
+        const unhealthy = spawnSync('npx', ['tsx', 'scripts/health.ts', '--json'], { env: scriptEnv(t), encoding: 'utf8' });
+        expect(unhealthy.status).toBe(1);
+        expect(JSON.parse(unhealthy.stdout)).toMatchObject({ provider: target.provider, ok: false, migrationsUpToDate: false });
+
+        await runMigrations(t.open(t.directOverrides));
+        const after = await healthReport(t.client);
+        expect(after).toMatchObject({ reachable: true, migrationsUpToDate: true, pendingMigrations: [], ok: true });
+        expect(after.poolMax).toBeGreaterThanOrEqual(1);
+        const healthy = spawnSync('npx', ['tsx', 'scripts/health.ts', '--json'], { env: scriptEnv(t), encoding: 'utf8' });
+        expect(healthy.status, healthy.stderr).toBe(0);
+        expect(JSON.parse(healthy.stdout)).toMatchObject({ provider: target.provider, ok: true, reachable: true });
+        expect(healthy.stdout).not.toContain(`:${passwordOf(t.directOverrides.url)}@`);
+      } finally {
+        await t.cleanup();
+      }
+    });
+  });
+}
+
+/** The password inside a URL (or a marker that never matches when there is none). */
+function passwordOf(url: string | undefined): string {
+  try {
+    return new URL(url ?? '').password || '\u0000no-password';
+  } catch {
+    return '\u0000no-password';
+  }
+}
