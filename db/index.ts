@@ -23,3 +23,5 @@ export type { AppDatabase, Capabilities, ProviderOverrides } from './providers/t
 export { seedDatabase, type SeedSummary } from './seed';
 export * from './schema';
 export * from './repositories';
+export { checkDatabase, checkSchemaCaptured } from './check';
+export { healthReport, type HealthDetails } from './health-report';
