@@ -1,4 +1,4 @@
-/** healthCheck / db:health: reachable, latency, migrations up to date, pool size, exit codes. */
+/** healthCheck, db:health and db:status: reachable, latency, migrations up to date, pool size, exit codes. */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { healthCheck, healthReport, runMigrations } from '../db';
@@ -19,7 +19,14 @@ for (const target of selectedTargets()) {
         expect(unhealthy.status).toBe(1);
         expect(JSON.parse(unhealthy.stdout)).toMatchObject({ provider: target.provider, ok: false, migrationsUpToDate: false });
 
+        const pending = spawnSync('npx', ['tsx', 'scripts/status.ts'], { env: scriptEnv(t), encoding: 'utf8' });
+        expect(pending.status).toBe(1);
+        expect(pending.stdout).toMatch(/0 applied, 1 pending\n  pending  0000_\w+ +generated \d{4}-\d\d-\d\d/);
+
         await runMigrations(t.open(t.directOverrides));
+        const clean = spawnSync('npx', ['tsx', 'scripts/status.ts'], { env: scriptEnv(t), encoding: 'utf8' });
+        expect(clean.status, clean.stderr).toBe(0);
+        expect(clean.stdout).toMatch(/1 applied, 0 pending/);
         const after = await healthReport(t.client);
         expect(after).toMatchObject({ reachable: true, migrationsUpToDate: true, pendingMigrations: [], ok: true });
         expect(after.poolMax).toBeGreaterThanOrEqual(1);
