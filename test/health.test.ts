@@ -21,7 +21,7 @@ for (const target of selectedTargets()) {
 
         const pending = spawnSync('npx', ['tsx', 'scripts/status.ts'], { env: scriptEnv(t), encoding: 'utf8' });
         expect(pending.status).toBe(1);
-        expect(pending.stdout).toMatch(/0 applied, 1 pending\n  pending  0000_\w+ +generated \d{4}-\d\d-\d\d/);
+        expect(pending.stdout).toMatch(/0 applied, \d+ pending\n  pending  0000_\w+ +generated \d{4}-\d\d-\d\d/);
 
         await runMigrations(t.open(t.directOverrides));
         const clean = spawnSync('npx', ['tsx', 'scripts/status.ts'], { env: scriptEnv(t), encoding: 'utf8' });
