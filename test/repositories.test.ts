@@ -35,6 +35,10 @@ for (const target of selectedTargets()) {
       await repos.authors.hardDelete(author.id);
       expect(await repos.authors.count()).toBe(2);
       await expect(repos.authors.hardDelete(author.id)).rejects.toBeInstanceOf(NotFoundError);
+      // Generated keys are fresh on every call (a cached statement must not freeze a default).
+      const users = [await repos.users.create({ email: 'k1@example.com' }), await repos.users.create({ email: 'k2@example.com' })];
+      expect(users[0]!.id).not.toBe(users[1]!.id);
+      for (const u of users) await repos.users.hardDelete(u.id);
     });
 
     it('filters: equality, IN, operators, isNull, contains, startsWith', async () => {

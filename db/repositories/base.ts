@@ -3,6 +3,7 @@
  * keyset cursors over any table of the schema. Inputs are validated before SQL runs; driver errors
  * become the typed errors of db/errors.ts.
  */
+import { createHash } from 'node:crypto';
 import { and, count, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
@@ -145,9 +146,15 @@ export function createBaseRepository<Row extends object, Insert, Update, Id>(cli
   const repo = {
     /** Validates and inserts one row; returns it as stored. */
     async create(data: Insert): Promise<Row> {
-      const values = validate(config.insert, data, config.entity);
-      const [row] = await run('create', (db) => db.insert(table).values(values as never).returning());
-      return row as Row;
+      const values = validate(config.insert, data, config.entity) as Record<string, unknown>;
+      // JS-side defaults (e.g. a uuid on SQLite) are filled here, so the prepared statement never freezes one.
+      for (const [key, col] of Object.entries(columns)) if (values[key] === undefined && col.defaultFn) values[key] = col.defaultFn();
+      const keys = Object.keys(values).filter((k) => values[k] !== undefined).sort();
+      const name = `${config.entity}_create_${createHash('sha1').update(keys.join(',')).digest('hex').slice(0, 12)}`;
+      const rows = await run('create', (db) =>
+        prepared(db, name, () => db.insert(table).values(Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as never).returning().prepare(name)).execute(values),
+      );
+      return (rows as Row[])[0]!;
     },
 
     /** Validates every row first, then inserts them all in one transaction, chunked; returns the count. */
