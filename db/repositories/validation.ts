@@ -10,6 +10,16 @@ import { authors, books, READING_STATUSES, userBooks, users } from '../schema';
 const json = z.record(z.string(), z.unknown());
 const year = z.number().int().min(-3000).max(3000);
 
+// The check constraints of db/schema.ts, repeated here so a bad row fails before any SQL runs.
+const bookRules = {
+  title: (s: z.ZodString) => s.min(1),
+  rating: z.number().min(0).max(5).nullish(),
+  price: z.number().min(0).max(99_999_999.99).nullish(),
+  pages: z.number().int().positive().nullish(),
+  publishedYear: year.nullish(),
+  metadata: json.nullish(),
+};
+
 export const schemas = {
   users: {
     insert: createInsertSchema(users, { email: (s) => s.email().max(320), metadata: json.nullish() }).omit({ deletedAt: true }).strict(),
@@ -20,22 +30,8 @@ export const schemas = {
     update: createUpdateSchema(authors, { name: (s) => s.min(1), birthYear: year.nullish(), metadata: json.nullish() }).omit({ id: true, createdAt: true, deletedAt: true }).strict(),
   },
   books: {
-    insert: createInsertSchema(books, {
-      title: (s) => s.min(1),
-      rating: z.number().min(0).max(5).nullish(),
-      price: z.number().min(0).max(99_999_999.99).nullish(),
-      pages: z.number().int().positive().nullish(),
-      publishedYear: year.nullish(),
-      metadata: json.nullish(),
-    }).omit({ deletedAt: true }).strict(),
-    update: createUpdateSchema(books, {
-      title: (s) => s.min(1),
-      rating: z.number().min(0).max(5).nullish(),
-      price: z.number().min(0).max(99_999_999.99).nullish(),
-      pages: z.number().int().positive().nullish(),
-      publishedYear: year.nullish(),
-      metadata: json.nullish(),
-    }).omit({ id: true, createdAt: true, deletedAt: true }).strict(),
+    insert: createInsertSchema(books, bookRules).omit({ deletedAt: true }).strict(),
+    update: createUpdateSchema(books, bookRules).omit({ id: true, createdAt: true, deletedAt: true }).strict(),
   },
   userBooks: {
     insert: createInsertSchema(userBooks, { status: z.enum(READING_STATUSES).optional(), rating: z.number().int().min(1).max(5).nullish() }).strict(),
