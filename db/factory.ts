@@ -101,3 +101,10 @@ export function createDatabaseClient(provider: string, overrides: ProviderOverri
 export function createDefaultClient(overrides: ProviderOverrides = {}, source: NodeJS.ProcessEnv = process.env): DatabaseClient {
   return createDatabaseClient(getCurrentProvider(source).provider, overrides, source);
 }
+
+/** A handle fit for migrations and bulk work: the direct URL when one is set (SUPABASE_DIRECT_URL). */
+export function openDirectClient(provider: string): DatabaseClient {
+  const name = assertProviderName(provider);
+  const { directUrl } = resolveConfig(name);
+  return createDatabaseClient(name, directUrl ? { url: directUrl } : {});
+}

@@ -15,6 +15,7 @@ export {
   createDefaultClient,
   getCurrentProvider,
   isProviderName,
+  openDirectClient,
   validateProviderConfig,
 } from './factory';
 export { healthCheck, type HealthReport } from './health';
@@ -23,5 +24,26 @@ export type { AppDatabase, Capabilities, ProviderOverrides } from './providers/t
 export { seedDatabase, type SeedSummary } from './seed';
 export * from './schema';
 export * from './repositories';
+export {
+  copyDatabase,
+  TargetNotEmptyError,
+  type CopyOptions,
+  type CopyProgress,
+  type TableComparison,
+  type TransferReport,
+} from './copy';
+export {
+  backupDatabase,
+  InvalidSnapshotError,
+  restoreDatabase,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  verifySnapshot,
+  type BackupReport,
+  type RestoreReport,
+  type SnapshotHeader,
+  type SnapshotOptions,
+} from './snapshot';
+export { SCHEMA_TABLES, tableChecksums, type TableChecksum, type TableInfo } from './table-order';
 export { checkDatabase, checkSchemaCaptured } from './check';
 export { healthReport, type HealthDetails } from './health-report';

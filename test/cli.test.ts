@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 const SECRET = 'cli-s3cret-pw';
-const COMMANDS = ['migrate', 'seed', 'status', 'health', 'setup', 'check'];
+const COMMANDS = ['migrate', 'seed', 'status', 'health', 'setup', 'check', 'copy', 'backup', 'restore', 'generate'];
 const WITH_PROVIDER_ARG = ['migrate', 'seed', 'status', 'health'];
 
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {

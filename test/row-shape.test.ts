@@ -1,6 +1,7 @@
 /** Rows read back have the same JavaScript shape on every provider. */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepositories } from '../db';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
 
 const metadata = { tags: ['classic', 'ñandú ☃'], nested: { n: 1.5, ok: true, none: null } };
@@ -37,6 +38,16 @@ for (const target of selectedTargets()) {
       expect(reading!.startedAt).toEqual(started);
       const [fresh] = await t.client.run(() => db.select().from(tables.books).where(eq(tables.books.id, book!.id)));
       expect(fresh!.inStock).toBe(false);
+    });
+
+    it('repositories write explicit NULLs as NULL (prepared create)', async () => {
+      const repos = createRepositories(t.client);
+      const author = await repos.authors.create({ name: 'Nulls', bio: null, birthYear: null, metadata: null });
+      const book = await repos.books.create({ title: 'Null price', authorId: author.id, price: null, rating: null, metadata: null });
+      expect(book).toMatchObject({ price: null, rating: null, metadata: null });
+      expect(await repos.books.findById(book.id)).toMatchObject({ price: null, rating: null, metadata: null });
+      const priced = await repos.books.create({ title: 'Priced', authorId: author.id, price: 12.5 });
+      expect(priced.price).toBe(12.5);
     });
 
     it('applies the column defaults of db/schema.ts', async () => {

@@ -5,7 +5,7 @@
 import type { DatabaseClient } from '../client';
 import type { ProviderName } from '../env';
 import { MigrationError } from '../errors';
-import { createDatabaseClient, resolveConfig } from '../factory';
+import { openDirectClient } from '../factory';
 import { migrationsFolder, readMigrationFiles, type MigrationPlan } from './journal';
 import { migratePg, planPg } from './pg';
 import { migrateSqlite, planSqlite } from './sqlite';
@@ -29,15 +29,9 @@ export interface MigrateOptions {
   folder?: string;
 }
 
-/** Opens a connection fit for migrations: SUPABASE_DIRECT_URL when it is set. */
-function openForMigrations(provider: ProviderName): DatabaseClient {
-  const { directUrl } = resolveConfig(provider);
-  return createDatabaseClient(provider, directUrl ? { url: directUrl } : {});
-}
-
 async function withClient<T>(target: ProviderName | DatabaseClient, fn: (db: DatabaseClient) => Promise<T>): Promise<T> {
   if (typeof target !== 'string') return fn(target);
-  const db = openForMigrations(target);
+  const db = openDirectClient(target);
   try {
     return await fn(db);
   } finally {

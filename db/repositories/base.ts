@@ -150,9 +150,12 @@ export function createBaseRepository<Row extends object, Insert, Update, Id>(cli
       // JS-side defaults (e.g. a uuid on SQLite) are filled here, so the prepared statement never freezes one.
       for (const [key, col] of Object.entries(columns)) if (values[key] === undefined && col.defaultFn) values[key] = col.defaultFn();
       const keys = Object.keys(values).filter((k) => values[k] !== undefined).sort();
-      const name = `${config.entity}_create_${createHash('sha1').update(keys.join(',')).digest('hex').slice(0, 12)}`;
+      // NULLs are written as SQL NULL: some drivers would pass a column encoder's String(null) instead.
+      const shape = keys.map((k) => (values[k] === null ? `${k}=null` : k)).join(',');
+      const name = `${config.entity}_create_${createHash('sha1').update(shape).digest('hex').slice(0, 12)}`;
+      const row = Object.fromEntries(keys.map((k) => [k, values[k] === null ? sql`null` : sql.placeholder(k)]));
       const rows = await run('create', (db) =>
-        prepared(db, name, () => db.insert(table).values(Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as never).returning().prepare(name)).execute(values),
+        prepared(db, name, () => db.insert(table).values(row as never).returning().prepare(name)).execute(values),
       );
       return (rows as Row[])[0]!;
     },
