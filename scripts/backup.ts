@@ -1,9 +1,8 @@
 /** npm run db:backup -- [--out file] [--from provider] — a portable, compressed snapshot of every table. */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { backupDatabase, getCurrentProvider, isProviderName, openDirectClient, PROVIDER_NAMES, type CopyProgress } from '../db';
-import { runScript, UsageError } from './cli';
-import { printTable, progressBar } from './progress';
+import { backupDatabase, getCurrentProvider, isProviderName, openDirectClient, PROVIDER_NAMES } from '../db';
+import { parseCommandLine, runScript, UsageError } from './cli';
+import { printTable, progressReporter } from './progress';
 
 const USAGE = `Usage: npm run db:backup -- [--out file] [--from provider] [--batch-size N] [--progress]
   Writes every row of every table (soft-deleted rows too, one consistent snapshot) to a gzip file of
@@ -13,19 +12,8 @@ const USAGE = `Usage: npm run db:backup -- [--out file] [--from provider] [--bat
   --batch-size N   rows per read (default 1000)
   --progress       print progress lines even when stderr is not a terminal`;
 
-function reporter(force: boolean): (p: CopyProgress) => void {
-  if (force && !process.stderr.isTTY) return (p) => process.stderr.write(`${p.table} ${p.done}/${p.total}\n`);
-  const bar = progressBar();
-  return (p) => bar(p.table, p.done, p.total);
-}
-
 runScript(USAGE, async (argv) => {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { out: { type: 'string' }, from: { type: 'string' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' } } }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCommandLine({ args: argv, options: { out: { type: 'string' }, from: { type: 'string' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' } } });
   if (values.from !== undefined && !isProviderName(values.from)) throw new UsageError(`--from: unknown provider "${values.from}"`);
   const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
   if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new UsageError('--batch-size must be a positive integer');
@@ -35,7 +23,7 @@ runScript(USAGE, async (argv) => {
   const db = openDirectClient(provider);
   try {
     console.log(`backup: ${provider} (${db.target}) -> ${out}`);
-    const report = await backupDatabase(db, { out, batchSize, onProgress: reporter(values.progress ?? false) });
+    const report = await backupDatabase(db, { out, batchSize, onProgress: progressReporter(values.progress ?? false) });
     printTable(['table', 'rows', 'sha256'], report.tables.map((t) => [t.table, t.rows, t.checksum.slice(0, 12)]));
     console.log(`wrote ${report.file} (${report.bytes} bytes, migration level ${report.migrationCount}) in ${(report.ms / 1000).toFixed(2)} s; read back and verified`);
   } finally {

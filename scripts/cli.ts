@@ -3,6 +3,7 @@
  * (1 for failures, 2 for usage errors). Messages come from typed errors, which hold no secrets.
  */
 import 'dotenv/config';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { maskSecrets } from '../db/env';
 import { ConfigError } from '../db/errors';
 
@@ -32,4 +33,13 @@ export function runScript(usage: string, body: (args: string[]) => Promise<numbe
       process.exitCode = 1;
     },
   );
+}
+
+/** node:util parseArgs, with its complaints (unknown option, missing value) turned into UsageError. */
+export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }

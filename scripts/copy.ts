@@ -1,8 +1,7 @@
 /** npm run db:copy -- --from <provider> --to <provider> [--truncate] — every row, one transaction, verified. */
-import { parseArgs } from 'node:util';
-import { copyDatabase, isProviderName, openDirectClient, PROVIDER_NAMES, type CopyProgress } from '../db';
-import { runScript, UsageError } from './cli';
-import { printTable, progressBar } from './progress';
+import { copyDatabase, isProviderName, openDirectClient, PROVIDER_NAMES } from '../db';
+import { parseCommandLine, runScript, UsageError } from './cli';
+import { printTable, progressReporter } from './progress';
 
 const USAGE = `Usage: npm run db:copy -- --from <provider> --to <provider> [--truncate] [--batch-size N] [--progress]
   Copies every row of every table (soft-deleted rows too) into the target in ONE transaction, then
@@ -14,19 +13,8 @@ const USAGE = `Usage: npm run db:copy -- --from <provider> --to <provider> [--tr
   --progress      print progress lines even when stderr is not a terminal`;
 
 /** A progress bar on a terminal; plain lines when --progress asks for them elsewhere; nothing otherwise. */
-function reporter(force: boolean): (p: CopyProgress) => void {
-  if (force && !process.stderr.isTTY) return (p) => process.stderr.write(`${p.table} ${p.done}/${p.total}\n`);
-  const bar = progressBar();
-  return (p) => bar(p.table, p.done, p.total);
-}
-
 runScript(USAGE, async (argv) => {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' }, truncate: { type: 'boolean' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' } } }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCommandLine({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' }, truncate: { type: 'boolean' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' } } });
   for (const side of ['from', 'to'] as const) {
     const name = values[side];
     if (name === undefined) throw new UsageError(`--${side} is required`);
@@ -40,7 +28,7 @@ runScript(USAGE, async (argv) => {
     const to = openDirectClient(values.to!);
     try {
       console.log(`copy: ${from.provider} (${from.target}) -> ${to.provider} (${to.target})`);
-      const report = await copyDatabase({ from, to, truncate: values.truncate ?? false, batchSize, onProgress: reporter(values.progress ?? false) });
+      const report = await copyDatabase({ from, to, truncate: values.truncate ?? false, batchSize, onProgress: progressReporter(values.progress ?? false) });
       printTable(
         ['table', 'source rows', 'target rows', 'source sha256', 'target sha256', 'result'],
         report.tables.map((t) => [t.table, t.sourceRows, t.targetRows, t.sourceChecksum.slice(0, 12), t.targetChecksum.slice(0, 12), t.match ? 'ok' : 'DIFFERENT']),

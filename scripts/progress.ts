@@ -17,3 +17,10 @@ export function printTable(headers: string[], rows: (string | number)[][]): void
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of cells.slice(1)) console.log(line(r));
 }
+
+/** Progress for copy-like commands: the bar on a terminal, or plain lines when `force` is set (logs, tests). */
+export function progressReporter(force: boolean): (p: { table: string; done: number; total: number }) => void {
+  if (force && !process.stderr.isTTY) return (p) => process.stderr.write(`${p.table} ${p.done}/${p.total}\n`);
+  const bar = progressBar();
+  return (p) => bar(p.table, p.done, p.total);
+}

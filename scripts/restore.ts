@@ -1,8 +1,7 @@
 /** npm run db:restore -- <file> [--to provider] [--truncate] — loads a db:backup snapshot, one transaction, verified. */
-import { parseArgs } from 'node:util';
-import { getCurrentProvider, isProviderName, openDirectClient, PROVIDER_NAMES, restoreDatabase, type CopyProgress } from '../db';
-import { runScript, UsageError } from './cli';
-import { printTable, progressBar } from './progress';
+import { getCurrentProvider, isProviderName, openDirectClient, PROVIDER_NAMES, restoreDatabase } from '../db';
+import { parseCommandLine, runScript, UsageError } from './cli';
+import { printTable, progressReporter } from './progress';
 
 const USAGE = `Usage: npm run db:restore -- <file> [--to provider] [--truncate] [--batch-size N] [--progress]
   Loads a snapshot written by npm run db:backup into a database at the same migration level, in ONE
@@ -13,19 +12,8 @@ const USAGE = `Usage: npm run db:restore -- <file> [--to provider] [--truncate] 
   --batch-size N  rows per write (default 1000)
   --progress      print progress lines even when stderr is not a terminal`;
 
-function reporter(force: boolean): (p: CopyProgress) => void {
-  if (force && !process.stderr.isTTY) return (p) => process.stderr.write(`${p.table} ${p.done}/${p.total}\n`);
-  const bar = progressBar();
-  return (p) => bar(p.table, p.done, p.total);
-}
-
 runScript(USAGE, async (argv) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { to: { type: 'string' }, truncate: { type: 'boolean' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' } } });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { to: { type: 'string' }, truncate: { type: 'boolean' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' } } });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one snapshot file' : 'the snapshot file is required');
   if (values.to !== undefined && !isProviderName(values.to)) throw new UsageError(`--to: unknown provider "${values.to}"`);
@@ -37,7 +25,7 @@ runScript(USAGE, async (argv) => {
   const db = openDirectClient(provider);
   try {
     console.log(`restore: ${file} -> ${provider} (${db.target})`);
-    const report = await restoreDatabase(db, file, { truncate: values.truncate ?? false, batchSize, onProgress: reporter(values.progress ?? false) });
+    const report = await restoreDatabase(db, file, { truncate: values.truncate ?? false, batchSize, onProgress: progressReporter(values.progress ?? false) });
     const { header } = report;
     console.log(`snapshot of ${header.provider} taken ${header.createdAt} at migration level ${header.migrationCount}`);
     printTable(

@@ -1,8 +1,7 @@
 /** npm run db:seed -- [provider] [--count N] [--seed S] [--reset] — deterministic catalogue data, idempotent. */
-import { parseArgs } from 'node:util';
 import { count } from 'drizzle-orm';
 import { createDatabaseClient, getCurrentProvider, isProviderName, PROVIDER_NAMES, seedDatabase } from '../db';
-import { runScript, UsageError } from './cli';
+import { parseCommandLine, runScript, UsageError } from './cli';
 import { printTable, progressBar } from './progress';
 
 const USAGE = `Usage: npm run db:seed -- [provider] [--count N] [--seed S] [--reset]
@@ -19,12 +18,7 @@ function positive(name: string, value: string | undefined, fallback: number): nu
 }
 
 runScript(USAGE, async (argv) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { count: { type: 'string' }, seed: { type: 'string' }, reset: { type: 'boolean' } } });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { count: { type: 'string' }, seed: { type: 'string' }, reset: { type: 'boolean' } } });
   const [target] = parsed.positionals;
   if (target !== undefined && !isProviderName(target)) throw new UsageError(`unknown provider "${target}"`);
   const provider = target ?? getCurrentProvider().provider;
