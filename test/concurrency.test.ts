@@ -86,5 +86,37 @@ for (const target of selectedTargets()) {
       await expect(always).rejects.toBeInstanceOf(TransactionConflictError);
       expect(attempts).toBe(3);
     });
+
+    it('a real deadlock between two transactions is retried with { retry } and both commit', async () => {
+      const [a, b] = [await repos.authors.create({ name: 'lock A' }), await repos.authors.create({ name: 'lock B' })];
+      let attempts = 0;
+      // Where transactions run in parallel, make each hold its first row lock before taking the second.
+      const parallel = !t.client.capabilities.singleConnection;
+      let arrived = 0;
+      let release: () => void = () => undefined;
+      const bothHoldFirstLock = new Promise<void>((resolve) => (release = resolve));
+      const barrier = async () => {
+        if (!parallel) return;
+        arrived++;
+        if (arrived === 2) release();
+        await Promise.race([bothHoldFirstLock, pause(3000)]);
+      };
+      const crossUpdate = (first: number, second: number, label: string) =>
+        t.client.transaction(
+          async (tx) => {
+            attempts++;
+            const r = createRepositories(tx);
+            await r.authors.update(first, { bio: label });
+            await barrier();
+            await r.authors.update(second, { bio: label });
+          },
+          { retry: 5 },
+        );
+      await Promise.all([crossUpdate(a.id, b.id, 'one'), crossUpdate(b.id, a.id, 'two')]);
+      const [finalA, finalB] = [await repos.authors.findById(a.id), await repos.authors.findById(b.id)];
+      expect(finalA!.bio).toBe(finalB!.bio); // the transaction that committed last wrote both rows
+      if (parallel) expect(attempts).toBeGreaterThan(2); // the deadlock victim ran again
+      else expect(attempts).toBe(2);
+    });
   });
 }
