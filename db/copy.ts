@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { DatabaseClient } from './client';
 import { bulkInsert } from './dialects/bulk';
+import { dialectOf } from './dialects';
 import { MigrationError, ValidationError } from './errors';
 import { getMigrationStatus } from './migrate';
 import { countRows, readRows, SCHEMA_TABLES, tableChecksums, tableOf, type TableChecksum, type TableInfo } from './table-order';
@@ -91,7 +92,7 @@ export function assertSameLevel(a: MigrationLevel, b: MigrationLevel): void {
 /** Runs `fn` on one consistent view: a repeatable-read, read-only transaction on Postgres; on SQLite a transaction (writers wait). */
 export function withReadSnapshot<T>(client: DatabaseClient, fn: (snapshot: DatabaseClient) => Promise<T>): Promise<T> {
   return client.transaction(async (tx) => {
-    if (tx.capabilities.family === 'pg' && !client.inTransaction) await tx.execute(sql`set transaction isolation level repeatable read, read only`);
+    if (!client.inTransaction) await dialectOf(tx.capabilities.family).readSnapshot(tx);
     return fn(tx);
   });
 }
@@ -123,20 +124,11 @@ export async function writeTables(to: DatabaseClient, batches: AsyncIterable<Tab
   });
 }
 
-/** New rows get ids after the highest copied one: Postgres identity sequences, SQLite's sqlite_sequence (AUTOINCREMENT). */
+/** New rows get ids after the highest copied one (Postgres identity sequences, SQLite AUTOINCREMENT). */
 async function continueIdentities(tx: DatabaseClient): Promise<void> {
+  const dialect = dialectOf(tx.capabilities.family);
   for (const info of SCHEMA_TABLES) {
-    if (!info.identity) continue;
-    const table = tableOf(tx, info);
-    const id = sql.identifier(info.identity);
-    if (tx.capabilities.family === 'pg') {
-      const quoted = `"${info.name.replace(/"/g, '""')}"`;
-      await tx.execute(sql`select setval(pg_get_serial_sequence(${quoted}, ${info.identity}), coalesce(max(${id}), 1), max(${id}) is not null) from ${table}`);
-    } else {
-      // Deleting rows (truncate) does not lower sqlite_sequence; set it like setval does.
-      await tx.execute(sql`delete from sqlite_sequence where name = ${info.name}`);
-      await tx.execute(sql`insert into sqlite_sequence (name, seq) select ${info.name}, m from (select max(${id}) as m from ${table}) where m is not null`);
-    }
+    if (info.identity) await dialect.continueIdentity(tx, tableOf(tx, info), info.name, info.identity);
   }
 }
 

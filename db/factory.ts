@@ -9,7 +9,7 @@ import { ConfigError, ConnectionError } from './errors';
 import { PROVIDERS } from './providers';
 import type { ProviderOverrides, ResolvedConfig } from './providers/types';
 
-export const DEFAULT_SQLITE_PATH = './data/app.db';
+export const DEFAULT_SQLITE_PATH = PROVIDERS.sqlite.defaultUrl ?? './data/app.db';
 
 /** True when `name` is one of the providers this workspace knows. */
 export function isProviderName(name: string): name is ProviderName {
@@ -49,11 +49,12 @@ function firstSet(env: Env, names: readonly string[]): string | undefined {
 export function resolveConfig(provider: ProviderName, overrides: ProviderOverrides = {}, source: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const env = readEnv(source);
   const fromEnv = firstSet(env, PROVIDERS[provider].urlVariables);
-  const url = overrides.url ?? fromEnv ?? (provider === 'sqlite' ? DEFAULT_SQLITE_PATH : '');
+  const definition = PROVIDERS[provider];
+  const url = overrides.url ?? fromEnv ?? definition.defaultUrl ?? '';
   const driver = overrides.driver ?? (env.NEON_DRIVER === 'http' ? 'http' : 'ws');
   return Object.freeze({
     url,
-    directUrl: overrides.directUrl ?? (provider === 'supabase' ? env.SUPABASE_DIRECT_URL : undefined),
+    directUrl: overrides.directUrl ?? (definition.directUrlVariable ? env[definition.directUrlVariable] : undefined),
     driver,
     poolMax: overrides.poolMax ?? env.DB_POOL_MAX,
     idleTimeout: overrides.idleTimeout ?? env.DB_IDLE_TIMEOUT,
@@ -93,7 +94,8 @@ export function createDatabaseClient(provider: string, overrides: ProviderOverri
   } catch (error) {
     // Opening can fail at once (an SQLite path that cannot be created); say where, without secrets.
     const reason = maskSecrets(error instanceof Error ? error.message : String(error));
-    throw new ConnectionError(`Cannot open the ${name} database (${name === 'sqlite' ? config.url : maskUrl(config.url)}): ${reason}`, error);
+    const where = PROVIDERS[name].family === 'sqlite' ? config.url : maskUrl(config.url); // a file path holds no secret
+    throw new ConnectionError(`Cannot open the ${name} database (${where}): ${reason}`, error);
   }
 }
 

@@ -20,6 +20,7 @@ export const sqliteProvider: ProviderDefinition = {
   name: 'sqlite',
   family: 'sqlite',
   urlVariables: ['SQLITE_PATH'],
+  defaultUrl: './data/app.db',
 
   validate(config) {
     const problems: string[] = [];

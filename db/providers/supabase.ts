@@ -21,6 +21,7 @@ export const supabaseProvider: ProviderDefinition = {
   name: 'supabase',
   family: 'pg',
   urlVariables: ['SUPABASE_DATABASE_URL'],
+  directUrlVariable: 'SUPABASE_DIRECT_URL',
 
   validate(config) {
     const problems = checkPostgresUrl('SUPABASE_DATABASE_URL', config.url);

@@ -82,6 +82,10 @@ export interface ProviderDefinition {
   readonly family: SqlFamily;
   /** Env variables that hold its URL, in order of preference (shown in errors and docs). */
   readonly urlVariables: readonly string[];
+  /** The URL (or path) used when none is configured; absent when one is required. */
+  readonly defaultUrl?: string;
+  /** Env variable with a direct (non-pooled) URL for migrations and bulk work, if the provider has one. */
+  readonly directUrlVariable?: 'SUPABASE_DIRECT_URL';
   /** Problems with the configuration, found without connecting; `[]` when it looks usable. */
   validate(config: ResolvedConfig): string[];
   connect(config: ResolvedConfig): ProviderConnection;
