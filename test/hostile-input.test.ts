@@ -58,10 +58,13 @@ for (const target of selectedTargets()) {
         repos.books.findMany({ filters: { ['1=1 or title' as 'title']: 'x' } }),
         repos.books.findMany({ filters: { title: { ['like' as 'contains']: '%' } } }),
         repos.books.findWithCursor({ orderBy: { field: 'constructor' as 'title' } }),
+        repos.users.findMany({ filters: { id: "1' or '1'='1" } }),
+        repos.userBooks.count({ userId: ['not-a-uuid'] }),
       ];
       for (const attempt of attempts) await expect(attempt).rejects.toBeInstanceOf(ValidationError);
       expect(await canary()).toEqual(before);
       expect(await repos.books.count()).toBe(HOSTILE.length + 1);
+      expect(await repos.userBooks.listForUser("x'; drop table users; --")).toEqual([]);
     });
   });
 }

@@ -13,7 +13,7 @@ import { toDbError } from '../error-mapping';
 import { NotFoundError, ValidationError } from '../errors';
 import type { AppDatabase } from '../providers/types';
 import { decodeCursor, encodeCursor } from './cursor';
-import { afterCursor, buildWhere, orderSql, orderTerms, type Filters, type OrderInput, type QueryShape } from './query';
+import { afterCursor, buildWhere, orderSql, orderTerms, UUID_PATTERN, type Filters, type OrderInput, type QueryShape } from './query';
 import { validate } from './validation';
 
 export interface ReadOptions {
@@ -72,8 +72,6 @@ function prepared(db: AppDatabase, name: string, build: () => Prepared): Prepare
   return statement;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
 
@@ -98,19 +96,20 @@ function checkLimit(entity: string, limit: number | undefined): number {
 export function createBaseRepository<Row extends object, Insert, Update, Id>(client: DatabaseClient, config: EntityConfig) {
   const table = config.table(client.tables);
   const columns = getTableColumns(table) as Record<string, PgColumn>;
+  // Types come from the declared (pg) schema, so a malformed uuid behaves the same on every provider.
+  const declared = getTableColumns(config.table(PG_TABLES)) as Record<string, PgColumn>;
   const deletedAt = columns.deletedAt;
   const shape: QueryShape = {
     entity: config.entity,
     columns,
     searchable: config.searchable.map((k) => columns[k]!),
     createdAt: columns.createdAt!,
+    uuidFields: new Set(Object.entries(declared).filter(([, c]) => c.columnType === 'PgUUID').map(([k]) => k)),
   };
   const keyColumns = config.keys.map((k) => columns[k]!);
-  // Key types come from the declared (pg) schema, so a malformed uuid is "not found" on every provider.
-  const declared = getTableColumns(config.table(PG_TABLES)) as Record<string, PgColumn>;
   const keyCheck = config.keys.map((k) =>
     declared[k]!.columnType === 'PgUUID'
-      ? (v: unknown) => typeof v === 'string' && UUID.test(v)
+      ? (v: unknown) => typeof v === 'string' && UUID_PATTERN.test(v)
       : declared[k]!.dataType === 'number'
         ? (v: unknown) => Number.isSafeInteger(v)
         : (v: unknown) => typeof v === 'string',

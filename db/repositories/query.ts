@@ -42,6 +42,17 @@ export interface QueryShape {
   columns: Record<string, PgColumn>;
   searchable: PgColumn[];
   createdAt: PgColumn;
+  /** Fields declared uuid: other values would be an error on Postgres and a silent miss on SQLite. */
+  uuidFields: ReadonlySet<string>;
+}
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function checkUuids(shape: QueryShape, field: string, values: unknown[]): void {
+  if (!shape.uuidFields.has(field)) return;
+  if (values.some((v) => v !== null && v !== undefined && (typeof v !== 'string' || !UUID_PATTERN.test(v)))) {
+    throw new ValidationError(`${shape.entity} filter`, [{ path: field, message: 'expected a uuid' }]);
+  }
 }
 
 const OPERATORS = new Set(['gt', 'gte', 'lt', 'lte', 'ne', 'contains', 'startsWith', 'isNull']);
@@ -97,6 +108,10 @@ export function buildWhere(shape: QueryShape, filters: Record<string, unknown> =
       parts.push(field === 'createdAfter' ? gt(shape.createdAt, value) : lt(shape.createdAt, value));
     } else {
       const col = column(shape, field, 'filter');
+      if (value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) {
+        const ops = value as Record<string, unknown>;
+        checkUuids(shape, field, [ops.gt, ops.gte, ops.lt, ops.lte, ops.ne]);
+      } else checkUuids(shape, field, Array.isArray(value) ? value : [value]);
       if (value === null) parts.push(isNull(col));
       else if (Array.isArray(value)) parts.push(value.length ? inArray(col, value) : sql`1 = 0`);
       else if (typeof value === 'object' && !(value instanceof Date)) parts.push(...operatorConditions(shape, field, col, value as Record<string, unknown>));

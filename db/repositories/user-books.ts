@@ -4,6 +4,7 @@ import type { DatabaseClient } from '../client';
 import type { ReadingStatus } from '../schema';
 import type { AppDatabase } from '../providers/types';
 import { createBaseRepository, guarded } from './base';
+import { UUID_PATTERN } from './query';
 import type { Book, NewUserBook, UserBook, UserBookId, UserBookUpdate, UserBookWithBook } from './types';
 import { schemas } from './validation';
 
@@ -53,6 +54,7 @@ export function createUserBooksRepository(client: DatabaseClient) {
 
     /** The user's entries with their (live) books, newest first (one round trip). */
     async listForUser(userId: string, options: { status?: ReadingStatus } = {}): Promise<UserBookWithBook[]> {
+      if (!UUID_PATTERN.test(userId)) return []; // no user has a malformed id, on any provider
       const rows = await read('list', (db) =>
         db
           .select({ entry: userBooks, book: books })
