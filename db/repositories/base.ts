@@ -114,6 +114,8 @@ export function createBaseRepository<Row extends object, Insert, Update, Id>(cli
         ? (v: unknown) => Number.isSafeInteger(v)
         : (v: unknown) => typeof v === 'string',
   );
+  const byIdName = `${config.entity}_by_id`;
+  const byIdAllName = `${config.entity}_by_id_all`;
   const run = <T>(what: string, fn: (db: AppDatabase) => Promise<T>) => guarded(`${config.entity} ${what}`, () => client.run(fn));
 
   /** The WHERE for one id, or undefined when the id cannot exist (wrong type or shape). */
@@ -194,15 +196,16 @@ export function createBaseRepository<Row extends object, Insert, Update, Id>(cli
 
     /** The row with this id, or null (also null for soft-deleted rows unless withDeleted). */
     async findById(id: Id, options: ReadOptions = {}): Promise<Row | null> {
-      const where = idWhere(id);
-      if (!where) return null;
       if (keyColumns.length === 1) {
-        const name = `${config.entity}_by_id${options.withDeleted ? '_all' : ''}`;
+        if (!keyCheck[0]!(id)) return null;
+        const name = options.withDeleted ? byIdAllName : byIdName;
         const rows = await run('read', (db) =>
           prepared(db, name, () => db.select().from(table).where(live(eq(keyColumns[0]!, sql.placeholder('id')), options)).limit(1).prepare(name)).execute({ id }),
         );
-        return ((rows as Row[])[0] ?? null);
+        return (rows as Row[])[0] ?? null;
       }
+      const where = idWhere(id);
+      if (!where) return null;
       const [row] = await selectRows(live(where, options), [], 1);
       return row ?? null;
     },
