@@ -51,7 +51,7 @@ export interface TransferReport {
 /** The target has rows and truncate was not set; nothing was written. `tables` lists the tables with rows. */
 export class TargetNotEmptyError extends ValidationError {
   constructor(readonly tables: string[], provider: string) {
-    super(`${provider} target`, tables.map((path) => ({ path, message: 'has rows' })));
+    super(`${provider} target`, tables.map((path) => ({ path, message: 'has rows' })), 'TARGET_NOT_EMPTY');
     this.message = `The target (${provider}) is not empty: ${tables.join(', ')} ${tables.length === 1 ? 'has' : 'have'} rows. Nothing was written; use --truncate (truncate: true) to replace its contents`;
   }
 }

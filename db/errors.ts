@@ -15,6 +15,8 @@ export type DbErrorCode =
   | 'CONFIG'
   | 'MIGRATION'
   | 'UNSUPPORTED_SCHEMA'
+  | 'TARGET_NOT_EMPTY'
+  | 'INVALID_SNAPSHOT'
   | 'QUERY';
 
 /** Base class of every error this workspace throws on purpose. */
@@ -64,9 +66,9 @@ export interface ValidationIssue {
 export class ValidationError extends DbError {
   readonly issues: ValidationIssue[];
 
-  constructor(subject: string, issues: ValidationIssue[]) {
+  constructor(subject: string, issues: ValidationIssue[], code: DbErrorCode = 'VALIDATION') {
     const list = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
-    super('VALIDATION', `Invalid ${subject}: ${list}`);
+    super(code, `Invalid ${subject}: ${list}`);
     this.issues = issues;
   }
 }

@@ -39,7 +39,7 @@ export type SnapshotHeader = z.infer<typeof headerSchema>;
 /** The file is not a readable snapshot (not gzip, cut short, bad JSON, wrong format or version, checksum mismatch). */
 export class InvalidSnapshotError extends ValidationError {
   constructor(file: string, where: string, problem: string) {
-    super('snapshot', [{ path: where, message: problem }]);
+    super('snapshot', [{ path: where, message: problem }], 'INVALID_SNAPSHOT');
     this.message = `Invalid snapshot ${file}: ${where ? `${where}: ` : ''}${problem}`;
   }
 }

@@ -120,6 +120,7 @@ describe.runIf(source)('backup and restore', () => {
       it(`${name}: InvalidSnapshotError`, async () => {
         const error = await restoreDatabase(t.client, make(), { truncate: true, batchSize: 10 }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(InvalidSnapshotError);
+        expect((error as InvalidSnapshotError).code).toBe('INVALID_SNAPSHOT');
         expect((error as Error).message).toMatch(message);
         expect(await tableChecksums(t.client)).toEqual(before);
       });

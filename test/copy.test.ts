@@ -78,6 +78,7 @@ for (const [fromName, toName] of DIRECTIONS.filter(([a, b]) => selected.has(a) &
       const before = await tableChecksums(dst.client);
       const attempt = copyDatabase({ from: src.client, to: dst.client });
       await expect(attempt).rejects.toBeInstanceOf(TargetNotEmptyError);
+      await expect(attempt).rejects.toMatchObject({ code: 'TARGET_NOT_EMPTY' });
       await expect(attempt).rejects.toThrow(/not empty: .*authors.* have rows.*--truncate/);
       expect(await tableChecksums(dst.client)).toEqual(before);
     });
