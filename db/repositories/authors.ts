@@ -1,14 +1,13 @@
 /** Authors: generic CRUD plus their books, search, featured authors and statistics. */
 import { and, count, desc, eq, isNull, max, sql } from 'drizzle-orm';
 import type { DatabaseClient } from '../client';
-import type { AppDatabase } from '../providers/types';
-import { createBaseRepository, guarded } from './base';
+import { createBaseRepository } from './base';
 import type { Author, AuthorUpdate, AuthorWithBooks, Book, NewAuthor } from './types';
 import { schemas } from './validation';
 
 /** The authors repository for a handle (or a transaction handle). */
 export function createAuthorsRepository(client: DatabaseClient) {
-  const { table: _table, columns: _columns, live, ...base } = createBaseRepository<Author, NewAuthor, AuthorUpdate, number>(client, {
+  const { table: _table, columns: _columns, live, run: read, ...base } = createBaseRepository<Author, NewAuthor, AuthorUpdate, number>(client, {
     entity: 'Author',
     table: (t) => t.authors,
     keys: ['id'],
@@ -17,7 +16,6 @@ export function createAuthorsRepository(client: DatabaseClient) {
     update: schemas.authors.update,
   });
   const { authors, books } = client.tables;
-  const read = <T>(what: string, fn: (db: AppDatabase) => Promise<T>) => guarded(`Author ${what}`, () => client.run(fn));
 
   return {
     ...base,

@@ -295,7 +295,8 @@ export function createBaseRepository<Row extends object, Insert, Update, Id>(cli
     restore: (id: Id): Promise<Row> => changeOne(id, { deletedAt: null, updatedAt: new Date() }, { withDeleted: true }, 'restore'),
   };
 
-  return { ...repo, ...softDeletes, table, columns, live };
+  // table, columns, live and run are for the entity files; they strip them from their public object.
+  return { ...repo, ...softDeletes, table, columns, live, run };
 }
 
 export type BaseRepository<Row extends object, Insert, Update, Id> = ReturnType<typeof createBaseRepository<Row, Insert, Update, Id>>;

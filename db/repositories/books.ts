@@ -1,8 +1,7 @@
 /** Books: generic CRUD plus catalogue search, the book with its author, and statistics. */
 import { avg, count, eq } from 'drizzle-orm';
 import type { DatabaseClient } from '../client';
-import type { AppDatabase } from '../providers/types';
-import { createBaseRepository, guarded } from './base';
+import { createBaseRepository } from './base';
 import type { Book, BookUpdate, BookWithAuthor, NewBook } from './types';
 import { schemas } from './validation';
 
@@ -16,7 +15,7 @@ export interface BookSearch {
 
 /** The books repository for a handle (or a transaction handle). */
 export function createBooksRepository(client: DatabaseClient) {
-  const { table: _table, columns: _columns, live, ...base } = createBaseRepository<Book, NewBook, BookUpdate, number>(client, {
+  const { table: _table, columns: _columns, live, run: read, ...base } = createBaseRepository<Book, NewBook, BookUpdate, number>(client, {
     entity: 'Book',
     table: (t) => t.books,
     keys: ['id'],
@@ -25,7 +24,6 @@ export function createBooksRepository(client: DatabaseClient) {
     update: schemas.books.update,
   });
   const { authors, books } = client.tables;
-  const read = <T>(what: string, fn: (db: AppDatabase) => Promise<T>) => guarded(`Book ${what}`, () => client.run(fn));
 
   return {
     ...base,

@@ -2,8 +2,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { DatabaseClient } from '../client';
 import type { ReadingStatus } from '../schema';
-import type { AppDatabase } from '../providers/types';
-import { createBaseRepository, guarded } from './base';
+import { createBaseRepository } from './base';
 import { UUID_PATTERN } from './query';
 import type { Book, NewUserBook, UserBook, UserBookId, UserBookUpdate, UserBookWithBook } from './types';
 import { schemas } from './validation';
@@ -16,6 +15,7 @@ export function createUserBooksRepository(client: DatabaseClient) {
     table: _table,
     columns: _columns,
     live: _live,
+    run: read,
     softDelete: _softDelete,
     restore: _restore,
     ...base
@@ -28,7 +28,6 @@ export function createUserBooksRepository(client: DatabaseClient) {
     update: schemas.userBooks.update,
   });
   const { books, userBooks } = client.tables;
-  const read = <T>(what: string, fn: (db: AppDatabase) => Promise<T>) => guarded(`UserBook ${what}`, () => client.run(fn));
 
   return {
     ...base,
