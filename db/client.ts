@@ -1,54 +1,57 @@
 /**
- * The handle every caller gets: one shape on every provider, with the same async transaction API.
- * A transaction handle has the same shape, so repositories take either.
+ * The handle every caller gets, with the same async transaction API on every provider. A transaction
+ * handle has the same shape, so repositories take either. `db` and `tables` are typed by the handle's
+ * `dialect`: narrow on it before using the raw Drizzle client (`if (client.dialect === 'pg') …`), so a
+ * Postgres-only call cannot compile against a SQLite handle.
  */
 import type { SQL } from 'drizzle-orm';
-import * as pgTables from './schema';
-import { sqliteTables } from './dialects/sqlite/schema';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { DIALECTS } from './dialects';
+import type { SqliteRelationalSchema, SqliteTables } from './dialects/sqlite/tables';
 import type { ProviderName } from './env';
 import { toDbError } from './error-mapping';
 import { TransactionConflictError } from './errors';
+import { register } from './internals';
 import type { AppDatabase, Capabilities, ProviderConnection } from './providers/types';
-
-/** The tables of db/schema.ts, typed as the pg tables on every provider (SQLite gets the derived ones). */
-export interface Tables {
-  users: typeof pgTables.users;
-  authors: typeof pgTables.authors;
-  books: typeof pgTables.books;
-  userBooks: typeof pgTables.userBooks;
-}
+import type { RelationalSchema, Tables } from './tables';
 
 export interface TransactionOptions {
   /** Retries the whole callback this many times on a transient conflict (40001, 40P01, SQLITE_BUSY). */
   retry?: number;
 }
 
-/** A database handle (or a transaction handle: same shape, `inTransaction: true`). */
-export interface DatabaseClient {
+interface HandleBase {
   readonly provider: ProviderName;
   readonly capabilities: Capabilities;
-  /** The Drizzle client (pg-typed on every provider). Prefer repositories; raw use skips the SQLite turn-taking. */
-  readonly db: AppDatabase;
-  readonly tables: Tables;
   /** Where it points, password masked. */
   readonly target: string;
   readonly inTransaction: boolean;
   /** Runs `fn` in a transaction: all or nothing, rollback on throw, savepoint when nested. */
   transaction<T>(fn: (tx: DatabaseClient) => Promise<T>, options?: TransactionOptions): Promise<T>;
-  /** Runs one unit of non-transaction work, waiting its turn where the provider needs that (SQLite). */
-  run<T>(fn: (db: AppDatabase) => Promise<T>): Promise<T>;
-  /** Raw SQL → rows as plain objects. */
+  /** Raw SQL → rows as plain objects (waits its turn on SQLite). */
   execute(query: SQL): Promise<Record<string, unknown>[]>;
-  /** The underlying connection (migrations and tools use it). */
-  readonly connection: ProviderConnection;
   close(): Promise<void>;
 }
 
-// Safe: the derived SQLite tables have the same keys, column names and JS value shapes as the pg ones
-// (see db/dialects/sqlite/derive.ts); the cast only changes the dialect brand seen by the type checker.
-const SQLITE_TABLES = sqliteTables as unknown as Tables;
-/** The pg tables (the declared types, whatever the provider). */
-export const PG_TABLES: Tables = { users: pgTables.users, authors: pgTables.authors, books: pgTables.books, userBooks: pgTables.userBooks };
+/** A handle on a Postgres provider (local, supabase, neon). */
+export interface PgClient extends HandleBase {
+  readonly dialect: 'pg';
+  /** The Drizzle client, with the schema's relations (`db.query.books.findMany({ with: { author: true } })`). */
+  readonly db: PgDatabase<PgQueryResultHKT, RelationalSchema>;
+  readonly tables: Tables;
+}
+
+/** A handle on the SQLite provider. Raw use of `db` skips the turn-taking that keeps transactions whole. */
+export interface SqliteClient extends HandleBase {
+  readonly dialect: 'sqlite';
+  /** The better-sqlite3 Drizzle client over the derived tables and relations. */
+  readonly db: BetterSQLite3Database<SqliteRelationalSchema>;
+  readonly tables: SqliteTables;
+}
+
+/** A database handle (or a transaction handle: same shape, `inTransaction: true`). */
+export type DatabaseClient = PgClient | SqliteClient;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -57,23 +60,30 @@ function backoff(attempt: number): number {
   return Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random());
 }
 
-/** Builds the handle for `connection`; `tx` is set for a handle bound to an open transaction. */
-export function createClient(provider: ProviderName, connection: ProviderConnection, tx?: AppDatabase): DatabaseClient {
-  const tables = connection.capabilities.family === 'sqlite' ? SQLITE_TABLES : PG_TABLES;
+/** What a provider module made, plus what is known about it before connecting. */
+export interface OpenedProvider {
+  provider: ProviderName;
+  capabilities: Capabilities;
+  target: string;
+  connection: ProviderConnection;
+}
+
+/** Builds the handle for an opened provider; `tx` is set for a handle bound to an open transaction. */
+export function createClient(opened: OpenedProvider, tx?: AppDatabase): DatabaseClient {
+  const { connection, capabilities } = opened;
+  const dialect = DIALECTS[capabilities.family];
   const db = tx ?? connection.db;
   const serialize = tx ? undefined : connection.serialize;
+  const run = <T>(fn: (db: AppDatabase) => Promise<T>): Promise<T> => (serialize ? serialize(() => fn(db)) : fn(db));
 
   const once = <T>(fn: (tx: DatabaseClient) => Promise<T>) =>
-    connection.runTransaction(tx ?? connection.transactionDb, (inner) => fn(createClient(provider, connection, inner)));
+    connection.runTransaction(tx ?? connection.transactionDb, (inner) => fn(createClient(opened, inner)));
 
-  const client: DatabaseClient = {
-    provider,
-    capabilities: connection.capabilities,
-    db,
-    tables,
-    target: connection.target,
+  const base: HandleBase = {
+    provider: opened.provider,
+    capabilities,
+    target: opened.target,
     inTransaction: tx !== undefined,
-    connection,
     async transaction(fn, options = {}) {
       const retries = tx ? 0 : Math.max(0, options.retry ?? 0);
       for (let attempt = 0; ; attempt++) {
@@ -89,17 +99,19 @@ export function createClient(provider: ProviderName, connection: ProviderConnect
         }
       }
     },
-    run: (fn) => (serialize ? serialize(() => fn(db)) : fn(db)),
     async execute(query) {
       try {
-        return await (serialize ? serialize(() => connection.execute(db, query)) : connection.execute(db, query));
+        return await run((d) => dialect.execute(d, query));
       } catch (error) {
         throw toDbError(error);
       }
     },
     close: () => connection.close(),
   };
-  return client;
+  // The family decides the public type of `db` and `tables`: the driver's own client and the family's tables.
+  const client = { ...base, dialect: capabilities.family, db, tables: dialect.tables } as DatabaseClient;
+  register(client, { db, tables: dialect.tables, dialect, connection, run });
+  return Object.freeze(client);
 }
 
 /** True for errors raised by a driver or Drizzle (they carry a code somewhere in their cause chain). */

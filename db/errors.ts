@@ -117,3 +117,27 @@ export class QueryError extends DbError {
     this.sqlState = sqlState;
   }
 }
+
+/** A copy or restore target has rows and truncate was not set; nothing was written. `tables` lists the tables with rows. */
+export class TargetNotEmptyError extends DbError {
+  readonly tables: string[];
+
+  constructor(tables: string[], provider: string) {
+    super(
+      'TARGET_NOT_EMPTY',
+      `The target (${provider}) is not empty: ${tables.join(', ')} ${tables.length === 1 ? 'has' : 'have'} rows. Nothing was written; use --truncate (truncate: true) to replace its contents`,
+    );
+    this.tables = tables;
+  }
+}
+
+/** A file is not a readable snapshot (not gzip, cut short, bad JSON, wrong format or version, checksum mismatch). */
+export class InvalidSnapshotError extends DbError {
+  /** Where in the file (`line 3`), or '' for the whole file. */
+  readonly where: string;
+
+  constructor(file: string, where: string, problem: string) {
+    super('INVALID_SNAPSHOT', `Invalid snapshot ${file}: ${where ? `${where}: ` : ''}${problem}`);
+    this.where = where;
+  }
+}

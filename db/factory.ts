@@ -1,15 +1,14 @@
 /**
  * Picks and builds a provider from the environment. Selection order: DB_PROVIDER (alias DATABASE_PROVIDER);
- * else the first URL that is set: NEON_DATABASE_URL → SUPABASE_DATABASE_URL → LOCAL_DATABASE_URL/DATABASE_URL;
- * else the embedded `sqlite` default (./data/app.db).
+ * else the first provider of SELECTION_ORDER (db/providers/index.ts) with a URL variable set
+ * (NEON_DATABASE_URL → SUPABASE_DATABASE_URL → LOCAL_DATABASE_URL/DATABASE_URL → SQLITE_PATH);
+ * else the provider with a default URL: the embedded SQLite file ./data/app.db.
  */
 import { createClient, type DatabaseClient } from './client';
-import { maskSecrets, maskUrl, PROVIDER_NAMES, readEnv, type Env, type ProviderName } from './env';
+import { maskSecrets, PROVIDER_NAMES, readEnv, type Env, type ProviderName } from './env';
 import { ConfigError, ConnectionError } from './errors';
-import { PROVIDERS } from './providers';
-import type { ProviderOverrides, ResolvedConfig } from './providers/types';
-
-export const DEFAULT_SQLITE_PATH = PROVIDERS.sqlite.defaultUrl ?? './data/app.db';
+import { PROVIDERS, SELECTION_ORDER } from './providers';
+import type { Capabilities, ProviderOverrides, ResolvedConfig } from './providers/types';
 
 /** True when `name` is one of the providers this workspace knows. */
 export function isProviderName(name: string): name is ProviderName {
@@ -30,16 +29,17 @@ export function getCurrentProvider(source: NodeJS.ProcessEnv = process.env): { p
     const variable = env.DB_PROVIDER ? 'DB_PROVIDER' : 'DATABASE_PROVIDER';
     return { provider: assertProviderName(explicit, `${variable} value`), reason: `${variable}=${explicit}` };
   }
-  if (env.NEON_DATABASE_URL) return { provider: 'neon', reason: 'NEON_DATABASE_URL is set' };
-  if (env.SUPABASE_DATABASE_URL) return { provider: 'supabase', reason: 'SUPABASE_DATABASE_URL is set' };
-  if (env.LOCAL_DATABASE_URL) return { provider: 'local', reason: 'LOCAL_DATABASE_URL is set' };
-  if (env.DATABASE_URL) return { provider: 'local', reason: 'DATABASE_URL is set' };
-  return { provider: 'sqlite', reason: `no provider configured: embedded SQLite default (${env.SQLITE_PATH ?? DEFAULT_SQLITE_PATH})` };
+  for (const definition of SELECTION_ORDER) {
+    const variable = definition.urlVariables.find((name) => env[name] !== undefined);
+    if (variable) return { provider: definition.name, reason: `${variable} is set` };
+  }
+  const fallback = SELECTION_ORDER.find((definition) => definition.defaultUrl !== undefined)!;
+  return { provider: fallback.name, reason: `no provider configured: the embedded default, ${fallback.describe(resolveConfig(fallback.name, {}, source))}` };
 }
 
-function firstSet(env: Env, names: readonly string[]): string | undefined {
+function firstSet(env: Env, names: readonly (keyof Env)[]): string | undefined {
   for (const name of names) {
-    const value = env[name as keyof Env];
+    const value = env[name];
     if (typeof value === 'string') return value;
   }
   return undefined;
@@ -54,7 +54,7 @@ export function resolveConfig(provider: ProviderName, overrides: ProviderOverrid
   const driver = overrides.driver ?? (env.NEON_DRIVER === 'http' ? 'http' : 'ws');
   return Object.freeze({
     url,
-    directUrl: overrides.directUrl ?? (definition.directUrlVariable ? env[definition.directUrlVariable] : undefined),
+    directUrl: overrides.directUrl ?? (definition.directUrlVariable ? firstSet(env, [definition.directUrlVariable]) : undefined),
     driver,
     poolMax: overrides.poolMax ?? env.DB_POOL_MAX,
     idleTimeout: overrides.idleTimeout ?? env.DB_IDLE_TIMEOUT,
@@ -89,14 +89,21 @@ export function createDatabaseClient(provider: string, overrides: ProviderOverri
   const config = resolveConfig(name, overrides, source);
   const problems = PROVIDERS[name].validate(config);
   if (problems.length > 0) throw new ConfigError(`${name}: ${problems.join('; ')}`);
+  const definition = PROVIDERS[name];
+  const target = definition.describe(config);
   try {
-    return createClient(name, PROVIDERS[name].connect(config));
+    return createClient({ provider: name, capabilities: definition.capabilities(config), target, connection: definition.connect(config) });
   } catch (error) {
     // Opening can fail at once (an SQLite path that cannot be created); say where, without secrets.
     const reason = maskSecrets(error instanceof Error ? error.message : String(error));
-    const where = PROVIDERS[name].family === 'sqlite' ? config.url : maskUrl(config.url); // a file path holds no secret
-    throw new ConnectionError(`Cannot open the ${name} database (${where}): ${reason}`, error);
+    throw new ConnectionError(`Cannot open the ${name} database (${target}): ${reason}`, error);
   }
+}
+
+/** What a handle for `provider` with this configuration can do, known before connecting (tests register by it). */
+export function capabilitiesOf(provider: string, overrides: ProviderOverrides = {}, source: NodeJS.ProcessEnv = process.env): Capabilities {
+  const name = assertProviderName(provider);
+  return PROVIDERS[name].capabilities(resolveConfig(name, overrides, source));
 }
 
 /** Creates a handle for the provider the environment selects (see getCurrentProvider). */

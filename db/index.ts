@@ -6,11 +6,13 @@
  * const db = createDefaultClient();
  * await runMigrations(db);
  */
-export { createClient, type DatabaseClient, type Tables, type TransactionOptions } from './client';
+export { createClient, type DatabaseClient, type PgClient, type SqliteClient, type TransactionOptions } from './client';
+export type { SqliteTables } from './dialects/sqlite/tables';
 export { PROVIDER_NAMES, maskUrl, type ProviderName } from './env';
 export * from './errors';
 export { toDbError } from './error-mapping';
 export {
+  capabilitiesOf,
   createDatabaseClient,
   createDefaultClient,
   getCurrentProvider,
@@ -18,23 +20,20 @@ export {
   openDirectClient,
   validateProviderConfig,
 } from './factory';
-export { healthCheck, type HealthReport } from './health';
 export { getMigrationStatus, runMigrations, type MigrationStatus } from './migrate';
-export type { AppDatabase, Capabilities, ProviderOverrides } from './providers/types';
-export { seedDatabase, type SeedSummary } from './seed';
+export type { AppDatabase, Capabilities, ProviderOverrides, SqlFamily } from './providers/types';
 export * from './schema';
 export * from './repositories';
-export {
-  copyDatabase,
-  TargetNotEmptyError,
-  type CopyOptions,
-  type CopyProgress,
-  type TableComparison,
-  type TransferReport,
-} from './copy';
+export { PG_TABLES, SCHEMA_TABLES, type TableInfo, type TableKey, type Tables } from './tables';
+export { checkDatabase, checkSchemaCaptured } from './tools/check';
+export { declaredShape, fingerprint, type SchemaShape } from './tools/compat';
+export { copyDatabase, type CopyOptions, type CopyProgress, type TableComparison, type TransferReport } from './tools/copy';
+export { healthCheck, type HealthReport } from './tools/health';
+export { healthReport, type HealthDetails } from './tools/health-report';
+export { tableChecksums, type TableChecksum } from './tools/rows';
+export { seedDatabase, type SeedSummary } from './tools/seed';
 export {
   backupDatabase,
-  InvalidSnapshotError,
   restoreDatabase,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
@@ -43,7 +42,4 @@ export {
   type RestoreReport,
   type SnapshotHeader,
   type SnapshotOptions,
-} from './snapshot';
-export { SCHEMA_TABLES, tableChecksums, type TableChecksum, type TableInfo } from './table-order';
-export { checkDatabase, checkSchemaCaptured } from './check';
-export { healthReport, type HealthDetails } from './health-report';
+} from './tools/snapshot';

@@ -6,9 +6,8 @@ import type { DatabaseClient } from '../client';
 import type { ProviderName } from '../env';
 import { MigrationError } from '../errors';
 import { openDirectClient } from '../factory';
-import { migrationsFolder, readMigrationFiles, type MigrationPlan } from './journal';
-import { migratePg, planPg } from './pg';
-import { migrateSqlite, planSqlite } from './sqlite';
+import { internalsOf } from '../internals';
+import { migrationsFolder, planMigrations, readMigrationFiles } from './journal';
 
 export interface MigrationStatus {
   provider: ProviderName;
@@ -49,11 +48,7 @@ export async function runMigrations(target: ProviderName | DatabaseClient, optio
     }
     const folder = options.folder ?? migrationsFolder(db.provider);
     const files = readMigrationFiles(folder);
-    const native = db.connection.native;
-    const applied = native
-      ? await db.run(async () => migrateSqlite(native, files, folder))
-      : await migratePg(db, files, folder);
-    return { applied };
+    return { applied: await internalsOf(db).dialect.migrate(db, files, folder) };
   });
 }
 
@@ -61,8 +56,7 @@ export async function runMigrations(target: ProviderName | DatabaseClient, optio
 export async function getMigrationStatus(target: ProviderName | DatabaseClient, options: MigrateOptions = {}): Promise<MigrationStatus> {
   return withClient(target, async (db) => {
     const files = readMigrationFiles(options.folder ?? migrationsFolder(db.provider));
-    const native = db.connection.native;
-    const plan: MigrationPlan = native ? await db.run(async () => planSqlite(native, files)) : await planPg(db, files);
+    const plan = planMigrations(files, await internalsOf(db).dialect.readHistory(db));
     return {
       provider: db.provider,
       applied: plan.applied.map((f) => f.tag),

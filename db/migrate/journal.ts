@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ProviderName } from '../env';
+import { toDbError } from '../error-mapping';
 import { MigrationError } from '../errors';
 
 /** One migration as drizzle-kit wrote it. */
@@ -24,6 +25,8 @@ export interface MigrationFile {
 export interface AppliedRow {
   hash: string;
   createdAt: number;
+  /** The migration's tag, recorded by this runner (absent on rows written before it recorded names). */
+  name?: string | undefined;
 }
 
 const journalSchema = z.object({
@@ -96,4 +99,14 @@ export function assertConsistent(plan: MigrationPlan, folder: string): void {
   if (plan.unknown.length > 0) {
     throw new MigrationError(`The database has ${plan.unknown.length} applied migration(s) that are not in ${folder}: is this the right database and branch?`);
   }
+}
+
+/** A MigrationError that names the migration, the statement number and its first line. */
+export function failedStatement(file: MigrationFile, index: number, statement: string, error: unknown): MigrationError {
+  const firstLine = statement.split('\n')[0]?.slice(0, 120) ?? '';
+  const reason = toDbError(error, `migration ${file.tag}`).message;
+  return new MigrationError(
+    `Migration ${file.tag} failed at statement ${index + 1} of ${file.statements.length} (${firstLine}): ${reason}. Nothing from this run was applied.`,
+    error,
+  );
 }

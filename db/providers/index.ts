@@ -1,4 +1,4 @@
-/** The provider registry: one module per provider, looked up by name. */
+/** The provider registry: one module per provider, looked up by name, and the order the environment selects them in. */
 import type { ProviderName } from '../env';
 import { localProvider } from './local';
 import { neonProvider } from './neon';
@@ -12,3 +12,9 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderDefinition>> = Obj
   supabase: supabaseProvider,
   neon: neonProvider,
 });
+
+/**
+ * Without DB_PROVIDER, the first provider in this order with one of its URL variables set is selected;
+ * when none is set, the provider with a default URL (the embedded SQLite file).
+ */
+export const SELECTION_ORDER: readonly ProviderDefinition[] = Object.freeze([neonProvider, supabaseProvider, localProvider, sqliteProvider]);

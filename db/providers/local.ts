@@ -1,6 +1,6 @@
 /** local: any PostgreSQL reachable by URL (LOCAL_DATABASE_URL, else DATABASE_URL), through postgres.js. */
-import { checkPostgresUrl } from '../env';
-import { connectPostgresJs } from './postgres-js';
+import { checkPostgresUrl, maskUrl } from '../env';
+import { connectPostgresJs, hasPoolerHint } from './postgres-js';
 import type { ProviderDefinition } from './types';
 
 export const localProvider: ProviderDefinition = {
@@ -13,21 +13,19 @@ export const localProvider: ProviderDefinition = {
     return checkPostgresUrl(variable, config.url);
   },
 
+  // `?pgbouncer=true` marks a transaction pooler here too: prepared statements off, hint not sent to the server.
+  capabilities: (config) => ({
+    family: 'pg',
+    singleConnection: false,
+    rowLevelSecurity: false,
+    transactionPooler: hasPoolerHint(config.url),
+    httpQueries: false,
+  }),
+
+  describe: (config) => maskUrl(config.url),
+
   connect(config) {
-    // `?pgbouncer=true` marks a transaction pooler here too: prepared statements off, hint not sent to the server.
-    const pooled = new URL(config.url).searchParams.get('pgbouncer') === 'true';
-    return connectPostgresJs(config, {
-      prepare: !pooled,
-      stripParams: ['pgbouncer'],
-      // sslmode in the URL decides; postgres.js reads it.
-      ssl: undefined,
-      capabilities: {
-        family: 'pg',
-        singleConnection: false,
-        rowLevelSecurity: false,
-        transactionPooler: pooled,
-        httpQueries: false,
-      },
-    });
+    // sslmode in the URL decides; postgres.js reads it.
+    return connectPostgresJs(config, { prepare: !hasPoolerHint(config.url), stripParams: ['pgbouncer'], ssl: undefined });
   },
 };

@@ -11,8 +11,9 @@ import { drizzle as drizzleHttp } from 'drizzle-orm/neon-http';
 import { drizzle as drizzleWs } from 'drizzle-orm/neon-serverless';
 import ws from 'ws';
 import { checkPostgresUrl, maskUrl, type Env } from '../env';
-import { pgExecute, pgRunTransaction } from '../dialects/pg';
-import type { AppDatabase, ProviderDefinition } from './types';
+import { pgRunTransaction } from '../dialects/pg/session';
+import { RELATIONAL_SCHEMA } from '../tables';
+import type { ProviderDefinition } from './types';
 
 /** neonConfig is global in the driver; it is set from the environment on every connect. */
 function configureDriver(env: Env): void {
@@ -41,6 +42,16 @@ export const neonProvider: ProviderDefinition = {
     return problems;
   },
 
+  capabilities: (config) => ({
+    family: 'pg',
+    singleConnection: false,
+    rowLevelSecurity: false,
+    transactionPooler: false,
+    httpQueries: config.driver === 'http',
+  }),
+
+  describe: (config) => `${maskUrl(config.url)} (${config.driver === 'http' ? 'http' : 'websocket'})`,
+
   connect(config) {
     configureDriver(config.env);
     const pool = new Pool({
@@ -51,22 +62,11 @@ export const neonProvider: ProviderDefinition = {
     });
     // A broken idle connection must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
-    const poolDb = drizzleWs({ client: pool }) as unknown as AppDatabase;
-    const http = config.driver === 'http';
-    const db = http ? (drizzleHttp({ client: neon(config.url) }) as unknown as AppDatabase) : poolDb;
+    const poolDb = drizzleWs({ client: pool, schema: RELATIONAL_SCHEMA });
     return {
-      db,
+      db: config.driver === 'http' ? drizzleHttp({ client: neon(config.url), schema: RELATIONAL_SCHEMA }) : poolDb,
       transactionDb: poolDb,
-      capabilities: {
-        family: 'pg',
-        singleConnection: false,
-        rowLevelSecurity: false,
-        transactionPooler: false,
-        httpQueries: http,
-      },
-      target: `${maskUrl(config.url)} (${http ? 'http' : 'websocket'})`,
       runTransaction: pgRunTransaction,
-      execute: pgExecute,
       close: () => pool.end(),
     };
   },

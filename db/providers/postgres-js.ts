@@ -1,18 +1,17 @@
 /**
- * The postgres.js connection shared by `local` and `supabase`: pool settings from env, errors from the
- * server kept quiet (no notices on stdout), and a clean shutdown.
+ * The postgres.js connection shared by `local` and `supabase`: pool settings from env, server notices kept
+ * quiet (nothing on stdout), the schema's relations handed to Drizzle, and a clean shutdown.
  */
-import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { maskUrl } from '../env';
-import { pgExecute, pgRunTransaction } from '../dialects/pg';
-import type { AppDatabase, Capabilities, ProviderConnection, ResolvedConfig } from './types';
+import postgres from 'postgres';
+import { pgRunTransaction } from '../dialects/pg/session';
+import { RELATIONAL_SCHEMA } from '../tables';
+import type { ProviderConnection, ResolvedConfig } from './types';
 
 export interface PostgresJsOptions {
   /** false behind a transaction pooler, where named prepared statements do not survive. */
   prepare: boolean;
   ssl: 'require' | false | undefined;
-  capabilities: Capabilities;
   /** URL query parameters that are hints for us, not server settings (e.g. pgbouncer=true). */
   stripParams?: readonly string[];
 }
@@ -22,6 +21,15 @@ export function stripUrlParams(url: string, names: readonly string[]): string {
   const parsed = new URL(url);
   for (const name of names) parsed.searchParams.delete(name);
   return parsed.toString();
+}
+
+/** True when the URL says it goes through a pgbouncer-style transaction pooler (`?pgbouncer=true`). */
+export function hasPoolerHint(url: string): boolean {
+  try {
+    return new URL(url).searchParams.get('pgbouncer') === 'true';
+  } catch {
+    return false;
+  }
 }
 
 /** Opens a postgres.js pool wrapped in Drizzle. Nothing connects until the first query. */
@@ -36,14 +44,11 @@ export function connectPostgresJs(config: ResolvedConfig, options: PostgresJsOpt
     onnotice: () => undefined,
     connection: { application_name: 'book-catalogue' },
   });
-  const db = drizzle({ client }) as unknown as AppDatabase;
+  const db = drizzle({ client, schema: RELATIONAL_SCHEMA });
   return {
     db,
     transactionDb: db,
-    capabilities: options.capabilities,
-    target: maskUrl(config.url),
     runTransaction: pgRunTransaction,
-    execute: pgExecute,
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -10,8 +10,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { asAppDatabase, createSqliteSession, sqliteExecute } from '../dialects/sqlite/adapt';
 import { installSqliteFunctions } from '../dialects/sqlite/functions';
+import { createSqliteSession } from '../dialects/sqlite/session';
+import { asAppDatabase, SQLITE_RELATIONAL_SCHEMA } from '../dialects/sqlite/tables';
 import type { ProviderDefinition } from './types';
 
 const SYNCHRONOUS = ['NORMAL', 'FULL'] as const;
@@ -34,6 +35,17 @@ export const sqliteProvider: ProviderDefinition = {
     return problems;
   },
 
+  capabilities: () => ({
+    family: 'sqlite',
+    singleConnection: true,
+    rowLevelSecurity: false,
+    transactionPooler: false,
+    httpQueries: false,
+  }),
+
+  // A file path holds no secret.
+  describe: (config) => `sqlite file ${config.url}`,
+
   connect(config) {
     const file = config.url;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -42,23 +54,14 @@ export const sqliteProvider: ProviderDefinition = {
     native.pragma('foreign_keys = ON');
     native.pragma(`synchronous = ${(config.env.SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase()}`);
     installSqliteFunctions(native);
-    const db = asAppDatabase(drizzle({ client: native }));
+    const db = asAppDatabase(drizzle({ client: native, schema: SQLITE_RELATIONAL_SCHEMA }));
     const session = createSqliteSession(native);
     return {
       db,
       transactionDb: db,
       native,
-      capabilities: {
-        family: 'sqlite',
-        singleConnection: true,
-        rowLevelSecurity: false,
-        transactionPooler: false,
-        httpQueries: false,
-      },
-      target: `sqlite file ${file}`,
       runTransaction: session.runTransaction,
       serialize: session.serialize,
-      execute: sqliteExecute,
       async close() {
         native.close();
       },

@@ -3,7 +3,7 @@
  * host that is not this machine. A transaction-pooler URL (port 6543, or `pgbouncer=true`) turns off
  * prepared statements automatically; migrations use SUPABASE_DIRECT_URL (port 5432).
  */
-import { checkPostgresUrl, isLoopbackHost } from '../env';
+import { checkPostgresUrl, isLoopbackHost, maskUrl } from '../env';
 import { connectPostgresJs } from './postgres-js';
 import type { ProviderDefinition } from './types';
 
@@ -37,19 +37,21 @@ export const supabaseProvider: ProviderDefinition = {
     return problems;
   },
 
+  capabilities: (config) => ({
+    family: 'pg',
+    singleConnection: false,
+    rowLevelSecurity: true,
+    transactionPooler: isTransactionPoolerUrl(config.url),
+    httpQueries: false,
+  }),
+
+  describe: (config) => maskUrl(config.url),
+
   connect(config) {
-    const pooled = isTransactionPoolerUrl(config.url);
     return connectPostgresJs(config, {
-      prepare: !pooled,
+      prepare: !isTransactionPoolerUrl(config.url),
       ssl: isLoopbackHost(new URL(config.url).hostname) ? undefined : 'require',
       stripParams: ['pgbouncer'],
-      capabilities: {
-        family: 'pg',
-        singleConnection: false,
-        rowLevelSecurity: true,
-        transactionPooler: pooled,
-        httpQueries: false,
-      },
     });
   },
 };

@@ -3,15 +3,15 @@
  * Differences between providers are data here, never `if (provider === 'x')` elsewhere.
  */
 import type Database from 'better-sqlite3';
-import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Env, ProviderName } from '../env';
+import type { RelationalSchema } from '../tables';
 
 /**
- * The Drizzle client type repositories are written against. SQLite clients are adapted to it in
- * db/dialects/sqlite/adapt.ts (the one place where that cast lives).
+ * The Drizzle client type repositories and tools are written against (with the schema's relations).
+ * SQLite clients are adapted to it in db/dialects/sqlite/tables.ts (the one place where that cast lives).
  */
-export type AppDatabase = PgDatabase<PgQueryResultHKT>;
+export type AppDatabase = PgDatabase<PgQueryResultHKT, RelationalSchema>;
 
 export type SqlFamily = 'pg' | 'sqlite';
 
@@ -62,16 +62,11 @@ export interface ProviderConnection {
   readonly db: AppDatabase;
   /** The client that interactive transactions start from (differs from `db` for neon over HTTP). */
   readonly transactionDb: AppDatabase;
-  readonly capabilities: Capabilities;
-  /** Where it points, with the password masked. */
-  readonly target: string;
   readonly runTransaction: TransactionRunner;
   /** Makes non-transaction work wait its turn (single-connection providers); absent where not needed. */
   readonly serialize?: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** The raw better-sqlite3 connection (sqlite only): migrations run on it synchronously. */
+  /** The raw better-sqlite3 connection (sqlite only): its migrator runs on it synchronously. */
   readonly native?: Database.Database;
-  /** Runs raw SQL and returns the rows as plain objects. */
-  execute(db: AppDatabase, query: SQL): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -80,13 +75,17 @@ export interface ProviderDefinition {
   readonly name: ProviderName;
   /** The SQL family, known before connecting. */
   readonly family: SqlFamily;
-  /** Env variables that hold its URL, in order of preference (shown in errors and docs). */
-  readonly urlVariables: readonly string[];
+  /** Env variables that hold its URL, in order of preference; the first one set selects this provider. */
+  readonly urlVariables: readonly (keyof Env)[];
   /** The URL (or path) used when none is configured; absent when one is required. */
   readonly defaultUrl?: string;
   /** Env variable with a direct (non-pooled) URL for migrations and bulk work, if the provider has one. */
-  readonly directUrlVariable?: 'SUPABASE_DIRECT_URL';
+  readonly directUrlVariable?: keyof Env;
   /** Problems with the configuration, found without connecting; `[]` when it looks usable. */
   validate(config: ResolvedConfig): string[];
+  /** What a handle with this configuration can do, known before connecting. */
+  capabilities(config: ResolvedConfig): Capabilities;
+  /** Where the configuration points, for messages: no password. */
+  describe(config: ResolvedConfig): string;
   connect(config: ResolvedConfig): ProviderConnection;
 }

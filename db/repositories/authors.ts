@@ -1,25 +1,16 @@
-/** Authors: generic CRUD plus their books, search, featured authors and statistics. */
+/** Authors (example domain): their books, search, featured authors and statistics. */
 import { and, count, desc, eq, isNull, max, sql } from 'drizzle-orm';
-import type { DatabaseClient } from '../client';
-import { createBaseRepository } from './base';
-import type { Author, AuthorUpdate, AuthorWithBooks, Book, NewAuthor } from './types';
-import { schemas } from './validation';
+import type { Tables } from '../tables';
+import type { Repository, RepositoryContext, RepositoryOptions } from './base';
+import type { Author, AuthorWithBooks, Book } from './types';
 
-/** The authors repository for a handle (or a transaction handle). */
-export function createAuthorsRepository(client: DatabaseClient) {
-  const { table: _table, columns: _columns, live, run: read, ...base } = createBaseRepository<Author, NewAuthor, AuthorUpdate, number>(client, {
-    entity: 'Author',
-    table: (t) => t.authors,
-    keys: ['id'],
-    searchable: ['name', 'bio', 'nationality'],
-    insert: schemas.authors.insert,
-    update: schemas.authors.update,
-  });
-  const { authors, books } = client.tables;
+export const authorsOptions: RepositoryOptions = { entity: 'Author', searchable: ['name', 'bio', 'nationality'] };
+
+/** The authors domain methods. */
+export function authorsDomain(base: Repository<Tables['authors']>, { tables, live, read }: RepositoryContext<Tables['authors']>) {
+  const { authors, books } = tables;
 
   return {
-    ...base,
-
     /** The author with their live books (one round trip), or null. */
     async findByIdWithBooks(id: number): Promise<AuthorWithBooks | null> {
       if (!Number.isSafeInteger(id)) return null;
@@ -68,4 +59,3 @@ export function createAuthorsRepository(client: DatabaseClient) {
   };
 }
 
-export type AuthorsRepository = ReturnType<typeof createAuthorsRepository>;

@@ -1,28 +1,33 @@
 /**
- * The generic repository, written ONCE for every provider: CRUD, soft delete, filters, pagination and
- * keyset cursors over any table of the schema. Inputs are validated before SQL runs; driver errors
- * become the typed errors of db/errors.ts.
+ * The generic repository, written ONCE for every table of db/schema.ts and every provider: CRUD, soft
+ * delete (where the table has `deletedAt`), filters, pagination and keyset cursors. Inputs are validated
+ * before SQL runs; driver errors become the typed errors of db/errors.ts.
+ *
+ * The body works on the table's run-time description (TableInfo); its public type, Repository<T>, is
+ * computed from the table's own type in types.ts. createTableRepository joins the two in one cast.
  */
 import { createHash } from 'node:crypto';
 import { and, count, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { z } from 'zod';
-import { PG_TABLES, type DatabaseClient, type Tables } from '../client';
-import { bulkInsert } from '../dialects/bulk';
-import { toDbError } from '../error-mapping';
+import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import type { DatabaseClient } from '../client';
+import { bulkInsert } from '../dialects';
 import { NotFoundError, ValidationError } from '../errors';
+import { internalsOf } from '../internals';
 import type { AppDatabase } from '../providers/types';
+import { tableInfo, type TableInfo, type TableKey, type Tables } from '../tables';
 import { decodeCursor, encodeCursor } from './cursor';
-import { afterCursor, buildWhere, orderSql, orderTerms, UUID_PATTERN, type Filters, type OrderInput, type QueryShape } from './query';
-import { validate } from './validation';
+import { guarded, prepared } from './guard';
+import { afterCursor, buildWhere, orderSql, orderTerms, UUID_PATTERN, type LooseOrder, type QueryShape } from './query';
+import type { Filters, HasSoftDelete, IdOf, InsertOf, OrderInput, RowOf, TextColumnType, UpdateOf } from './types';
+import { validate, validatorsFor } from './validation';
 
 export interface ReadOptions {
   withDeleted?: boolean;
 }
 
-export interface FindManyOptions<Row> extends ReadOptions {
-  filters?: Filters<Row>;
-  orderBy?: OrderInput<Row>;
+export interface FindManyOptions<T extends PgTable> extends ReadOptions {
+  filters?: Filters<T>;
+  orderBy?: OrderInput<T>;
   pagination?: { page?: number; limit?: number };
 }
 
@@ -34,11 +39,11 @@ export interface Page<Row> {
   pageCount: number;
 }
 
-export interface CursorOptions<Row> extends ReadOptions {
+export interface CursorOptions<T extends PgTable> extends ReadOptions {
   cursor?: string | null;
   limit?: number;
-  orderBy?: OrderInput<Row>;
-  filters?: Filters<Row>;
+  orderBy?: OrderInput<T>;
+  filters?: Filters<T>;
 }
 
 export interface CursorPage<Row> {
@@ -47,41 +52,77 @@ export interface CursorPage<Row> {
   nextCursor: string | null;
 }
 
-/** What a concrete repository declares about its table. */
-export interface EntityConfig {
-  entity: string;
-  table: (tables: Tables) => PgTable;
-  /** Field names of the primary key, in order. */
-  keys: string[];
-  searchable: string[];
-  insert: z.ZodType;
-  update: z.ZodType;
+/** A field, or several, that identify a row for upsert: the primary key or a unique constraint. */
+export type ConflictTarget<T extends PgTable> = (keyof RowOf<T> & string) | (keyof RowOf<T> & string)[];
+
+/** The methods every table's repository has. */
+export interface BaseRepository<T extends PgTable> {
+  /** Validates and inserts one row; returns it as stored. */
+  create(data: InsertOf<T>): Promise<RowOf<T>>;
+  /** Validates every row first, then inserts them all in one transaction, chunked; returns the count. */
+  bulkCreate(rows: InsertOf<T>[]): Promise<{ count: number }>;
+  /** Inserts, or updates the row that conflicts on `target` (the primary key or a unique constraint). */
+  upsert(data: InsertOf<T>, options: { target: ConflictTarget<T> }): Promise<RowOf<T>>;
+  /** The row with this id, or null (also null for soft-deleted rows unless withDeleted). */
+  findById(id: IdOf<T>, options?: ReadOptions): Promise<RowOf<T> | null>;
+  /** The first live row matching `filters` (by primary key order), or null. */
+  findFirst(filters?: Filters<T>, options?: ReadOptions): Promise<RowOf<T> | null>;
+  /** True when a live row has this id. */
+  exists(id: IdOf<T>, options?: ReadOptions): Promise<boolean>;
+  /** How many live rows match `filters`, as a JavaScript number. */
+  count(filters?: Filters<T>, options?: ReadOptions): Promise<number>;
+  /** Rows matching `filters`, ordered (primary key last, so the order is total), one page. */
+  findMany(options?: FindManyOptions<T>): Promise<RowOf<T>[]>;
+  /** One page plus the total count and page count. */
+  findWithPagination(options?: FindManyOptions<T>): Promise<Page<RowOf<T>>>;
+  /** Keyset pagination: stable under inserts and ties; walk until nextCursor is null. */
+  findWithCursor(options?: CursorOptions<T>): Promise<CursorPage<RowOf<T>>>;
+  /** Validates and applies `data`; sets updatedAt where the table has it. A missing (or soft-deleted) row → NotFoundError. */
+  update(id: IdOf<T>, data: UpdateOf<T>): Promise<RowOf<T>>;
+  /** Deletes the row for good (children with ON DELETE CASCADE go too). */
+  hardDelete(id: IdOf<T>): Promise<void>;
 }
 
-/** Prepared hot-path statements, per Drizzle client (a transaction gets its own), built on first use. */
-interface Prepared {
-  execute(values: Record<string, unknown>): Promise<unknown>;
+/** Soft delete, only on tables with a `deletedAt` column. */
+export interface SoftDeleteMethods<T extends PgTable> {
+  /** Marks the row deleted; every read skips it unless withDeleted. */
+  softDelete(id: IdOf<T>): Promise<RowOf<T>>;
+  /** Brings a soft-deleted row back. */
+  restore(id: IdOf<T>): Promise<RowOf<T>>;
 }
-const statements = new WeakMap<object, Map<string, Prepared>>();
 
-function prepared(db: AppDatabase, name: string, build: () => Prepared): Prepared {
-  let perDb = statements.get(db);
-  if (!perDb) statements.set(db, (perDb = new Map()));
-  let statement = perDb.get(name);
-  if (!statement) perDb.set(name, (statement = build()));
-  return statement;
+/** The repository of table T: base methods, plus soft delete where T has `deletedAt`. */
+export type Repository<T extends PgTable> = BaseRepository<T> & (HasSoftDelete<T> extends true ? SoftDeleteMethods<T> : Record<never, never>);
+
+/** What a domain layer (db/repositories/<entity>.ts) gets besides the public repository. */
+export interface RepositoryContext<T extends PgTable> {
+  /** The handle's own table object (the derived one on SQLite), typed as declared. */
+  table: T;
+  /** Every table of the handle, for joins. */
+  tables: Tables;
+  /** `where` plus "not soft-deleted" unless withDeleted (unchanged on tables without soft delete). */
+  live(where: SQL | undefined, options?: ReadOptions): SQL | undefined;
+  /** Runs a query on the handle (taking turns on SQLite); driver errors become typed errors naming `what`. */
+  read<R>(what: string, fn: (db: AppDatabase) => Promise<R>): Promise<R>;
+}
+
+/** Per-repository settings a domain layer may give. */
+export interface RepositoryOptions {
+  /** Name used in errors ("Book not found"); default: the export name in singular, capitalised. */
+  entity?: string;
+  /** Fields `search` looks in; default: every text column. */
+  searchable?: string[];
 }
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
 
-/** Maps thrown driver errors to typed errors, leaving typed errors as they are. */
-export async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw toDbError(error, what);
-  }
+const TEXT_TYPES: readonly string[] = ['PgText', 'PgVarchar', 'PgChar'] satisfies TextColumnType[];
+
+/** 'userBooks' → 'UserBook', 'categories' → 'Category'. */
+export function entityName(key: string): string {
+  const singular = key.endsWith('ies') ? `${key.slice(0, -3)}y` : key.endsWith('s') && !key.endsWith('ss') ? key.slice(0, -1) : key;
+  return singular.charAt(0).toUpperCase() + singular.slice(1);
 }
 
 function checkLimit(entity: string, limit: number | undefined): number {
@@ -92,211 +133,225 @@ function checkLimit(entity: string, limit: number | undefined): number {
   return value;
 }
 
-/** Builds the generic repository; Row/Insert/Update/Id are the entity's public types. */
-export function createBaseRepository<Row extends object, Insert, Update, Id>(client: DatabaseClient, config: EntityConfig) {
-  const table = config.table(client.tables);
+type Row = Record<string, unknown>;
+
+/** A check that a key value has the declared column's type (a wrong one can never match a row). */
+function keyCheck(col: PgColumn): (value: unknown) => boolean {
+  if (col.columnType === 'PgUUID') return (v) => typeof v === 'string' && UUID_PATTERN.test(v);
+  if (col.dataType === 'number') return (v) => Number.isSafeInteger(v);
+  return (v) => typeof v === 'string';
+}
+
+/** Builds the repository of the table exported as `key`, with the context its domain layer needs. */
+export function createTableRepository<K extends TableKey>(client: DatabaseClient, key: K, options: RepositoryOptions = {}) {
+  const info: TableInfo = tableInfo(key);
+  const internals = internalsOf(client);
+  const entity = options.entity ?? entityName(key);
+  const table: PgTable = internals.tables[key];
   const columns = getTableColumns(table) as Record<string, PgColumn>;
   // Types come from the declared (pg) schema, so a malformed uuid behaves the same on every provider.
-  const declared = getTableColumns(config.table(PG_TABLES)) as Record<string, PgColumn>;
-  const deletedAt = columns.deletedAt;
+  const declared = getTableColumns(info.declared) as Record<string, PgColumn>;
+  const { deletedAt, updatedAt } = columns;
+  const validators = validatorsFor(info);
+  const textFields = Object.keys(declared).filter((k) => TEXT_TYPES.includes(declared[k]!.columnType));
   const shape: QueryShape = {
-    entity: config.entity,
+    entity,
     columns,
-    searchable: config.searchable.map((k) => columns[k]!),
-    createdAt: columns.createdAt!,
-    uuidFields: new Set(Object.entries(declared).filter(([, c]) => c.columnType === 'PgUUID').map(([k]) => k)),
+    searchable: (options.searchable ?? textFields).map((k) => columns[k]!),
+    createdAt: columns.createdAt,
+    uuidFields: new Set(Object.keys(declared).filter((k) => declared[k]!.columnType === 'PgUUID')),
+    textFields: new Set(textFields),
   };
-  const keyColumns = config.keys.map((k) => columns[k]!);
-  const keyCheck = config.keys.map((k) =>
-    declared[k]!.columnType === 'PgUUID'
-      ? (v: unknown) => typeof v === 'string' && UUID_PATTERN.test(v)
-      : declared[k]!.dataType === 'number'
-        ? (v: unknown) => Number.isSafeInteger(v)
-        : (v: unknown) => typeof v === 'string',
-  );
-  const byIdName = `${config.entity}_by_id`;
-  const byIdAllName = `${config.entity}_by_id_all`;
-  const run = <T>(what: string, fn: (db: AppDatabase) => Promise<T>) => guarded(`${config.entity} ${what}`, () => client.run(fn));
+  const keys = info.primaryKey;
+  const keyColumns = keys.map((k) => columns[k]!);
+  const keyChecks = keys.map((k) => keyCheck(declared[k]!));
+  const uniqueTargets = uniqueFieldSets(info);
+  const read = <R>(what: string, fn: (db: AppDatabase) => Promise<R>) => guarded(`${entity} ${what}`, () => internals.run(fn));
+  const live = (where: SQL | undefined, opts: ReadOptions = {}) => (deletedAt && !opts.withDeleted ? and(where, isNull(deletedAt)) : where);
 
-  /** The WHERE for one id, or undefined when the id cannot exist (wrong type or shape). */
-  function idWhere(id: Id): SQL | undefined {
-    const values = config.keys.length === 1 ? [id] : config.keys.map((k) => (id as Record<string, unknown> | null)?.[k]);
-    if (values.some((v, i) => !keyCheck[i]!(v))) return undefined;
-    return and(...values.map((v, i) => eq(keyColumns[i]!, v)));
+  /** The key values of `id` in key order, or undefined when it cannot identify a row (wrong type or shape). */
+  function keyValues(id: unknown): unknown[] | undefined {
+    if (keys.length === 1) return keyChecks[0]!(id) ? [id] : undefined;
+    if (typeof id !== 'object' || id === null || Object.keys(id).some((k) => !keys.includes(k))) return undefined;
+    const values = keys.map((k) => (id as Row)[k]);
+    return values.every((v, i) => keyChecks[i]!(v)) ? values : undefined;
   }
-  const live = (where: SQL | undefined, options: ReadOptions = {}) =>
-    deletedAt && !options.withDeleted ? and(where, isNull(deletedAt)) : where;
+  const idWhere = (id: unknown) => {
+    const values = keyValues(id);
+    return values && and(...values.map((v, i) => eq(keyColumns[i]!, v)));
+  };
 
   async function selectRows(where: SQL | undefined, order: SQL[], limit?: number, offset?: number): Promise<Row[]> {
-    return run('read', async (db) => {
+    return read('read', async (db) => {
       let query = db.select().from(table).where(where).orderBy(...order).$dynamic();
       if (limit !== undefined) query = query.limit(limit);
       if (offset) query = query.offset(offset);
-      return (await query) as Row[];
+      return query;
     });
   }
 
-  async function changeOne(id: Id, values: Record<string, unknown>, options: ReadOptions, what: string): Promise<Row> {
+  async function changeOne(id: unknown, values: Row, opts: ReadOptions, what: string): Promise<Row> {
     const where = idWhere(id);
-    if (!where) throw new NotFoundError(config.entity, id);
-    const [row] = await run(what, (db) => db.update(table).set(values).where(live(where, options)).returning());
-    if (!row) throw new NotFoundError(config.entity, id);
-    return row as Row;
+    if (!where) throw new NotFoundError(entity, id);
+    const [row] = await read(what, (db) => db.update(table).set(values).where(live(where, opts)).returning());
+    if (!row) throw new NotFoundError(entity, id);
+    return row;
   }
 
+  const preparedRead = (db: AppDatabase, name: string, build: () => { execute(values: Row): Promise<unknown> }, values: Row) =>
+    prepared(db, `${entity}_${name}`, build).execute(values) as Promise<Row[]>;
+
   const repo = {
-    /** Validates and inserts one row; returns it as stored. */
-    async create(data: Insert): Promise<Row> {
-      const values = validate(config.insert, data, config.entity) as Record<string, unknown>;
+    async create(data: unknown): Promise<Row> {
+      const values = validate(validators.insert, data, entity) as Row;
       // JS-side defaults (e.g. a uuid on SQLite) are filled here, so the prepared statement never freezes one.
-      for (const [key, col] of Object.entries(columns)) if (values[key] === undefined && col.defaultFn) values[key] = col.defaultFn();
-      const keys = Object.keys(values).filter((k) => values[k] !== undefined).sort();
+      for (const [k, col] of Object.entries(columns)) if (values[k] === undefined && col.defaultFn) values[k] = col.defaultFn();
+      const fields = Object.keys(values).filter((k) => values[k] !== undefined).sort();
       // NULLs are written as SQL NULL: some drivers would pass a column encoder's String(null) instead.
-      const shape = keys.map((k) => (values[k] === null ? `${k}=null` : k)).join(',');
-      const name = `${config.entity}_create_${createHash('sha1').update(shape).digest('hex').slice(0, 12)}`;
-      const row = Object.fromEntries(keys.map((k) => [k, values[k] === null ? sql`null` : sql.placeholder(k)]));
-      const rows = await run('create', (db) =>
-        prepared(db, name, () => db.insert(table).values(row as never).returning().prepare(name)).execute(values),
-      );
-      return (rows as Row[])[0]!;
+      const shapeKey = fields.map((k) => (values[k] === null ? `${k}=null` : k)).join(',');
+      const name = `create_${createHash('sha1').update(shapeKey).digest('hex').slice(0, 12)}`;
+      const row = Object.fromEntries(fields.map((k) => [k, values[k] === null ? sql`null` : sql.placeholder(k)]));
+      const rows = await read('create', (db) => preparedRead(db, name, () => db.insert(table).values(row).returning().prepare(`${entity}_${name}`), values));
+      return rows[0]!;
     },
 
-    /** Validates every row first, then inserts them all in one transaction, chunked; returns the count. */
-    async bulkCreate(rows: Insert[]): Promise<{ count: number }> {
+    async bulkCreate(rows: unknown[]): Promise<{ count: number }> {
       const values = rows.map((row, i) => {
         try {
-          return validate(config.insert, row, config.entity) as Record<string, unknown>;
+          return validate(validators.insert, row, entity) as Row;
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
-          throw new ValidationError(`${config.entity} (row ${i})`, error.issues.map((issue) => ({ ...issue, path: `${i}.${issue.path}` })));
+          throw new ValidationError(`${entity} (row ${i})`, error.issues.map((issue) => ({ ...issue, path: `${i}.${issue.path}` })));
         }
       });
-      const family = client.capabilities.family;
-      const written = await guarded(`${config.entity} bulk create`, () =>
-        client.transaction((tx) => bulkInsert(family, tx.db, config.table(tx.tables), values)),
+      const written = await guarded(`${entity} bulk create`, () =>
+        client.transaction((tx) => {
+          const inner = internalsOf(tx);
+          return bulkInsert(inner.dialect, inner.db, inner.tables[key], values);
+        }),
       );
       return { count: written };
     },
 
-    /** Inserts, or updates the row that conflicts on `target`; returns the stored row. */
-    async upsert(data: Insert, options: { target: (keyof Row & string) | (keyof Row & string)[] }): Promise<Row> {
-      const values = validate(config.insert, data, config.entity) as Record<string, unknown>;
-      const targets = (Array.isArray(options.target) ? options.target : [options.target]).map((f) => {
-        const col = columns[f];
-        if (!col) throw new ValidationError(`${config.entity} upsert`, [{ path: String(f).slice(0, 60), message: 'unknown conflict target' }]);
-        return col;
-      });
-      const set: Record<string, unknown> = { ...values, updatedAt: columns.updatedAt ? new Date() : undefined };
-      for (const key of config.keys) delete set[key];
-      const [row] = await run('upsert', (db) =>
-        db.insert(table).values(values as never).onConflictDoUpdate({ target: targets, set: set as never }).returning(),
-      );
-      return row as Row;
-    },
-
-    /** The row with this id, or null (also null for soft-deleted rows unless withDeleted). */
-    async findById(id: Id, options: ReadOptions = {}): Promise<Row | null> {
-      if (keyColumns.length === 1) {
-        if (!keyCheck[0]!(id)) return null;
-        const name = options.withDeleted ? byIdAllName : byIdName;
-        const rows = await run('read', (db) =>
-          prepared(db, name, () => db.select().from(table).where(live(eq(keyColumns[0]!, sql.placeholder('id')), options)).limit(1).prepare(name)).execute({ id }),
-        );
-        return (rows as Row[])[0] ?? null;
+    async upsert(data: unknown, opts: { target: string | string[] }): Promise<Row> {
+      const values = validate(validators.insert, data, entity) as Row;
+      const fields = Array.isArray(opts?.target) ? opts.target : [opts?.target];
+      const wanted = [...fields].map(String).sort().join(',');
+      if (!uniqueTargets.includes(wanted)) {
+        throw new ValidationError(`${entity} upsert`, [{ path: 'target', message: `must be the primary key or a unique constraint: ${uniqueTargets.map((t) => `[${t}]`).join(' or ')}` }]);
       }
-      const where = idWhere(id);
-      if (!where) return null;
-      const [row] = await selectRows(live(where, options), [], 1);
+      const set: Row = { ...values };
+      for (const k of keys) delete set[k];
+      if (updatedAt) set.updatedAt = new Date();
+      const target = fields.map((f) => columns[String(f)]!);
+      const [row] = await read('upsert', (db) => db.insert(table).values(values).onConflictDoUpdate({ target, set }).returning());
+      return row!;
+    },
+
+    async findById(id: unknown, opts: ReadOptions = {}): Promise<Row | null> {
+      const values = keyValues(id);
+      if (!values) return null;
+      if (keys.length > 1) return (await selectRows(live(idWhere(id), opts), [], 1))[0] ?? null;
+      const name = opts.withDeleted ? 'by_id_all' : 'by_id';
+      const rows = await read('read', (db) =>
+        preparedRead(db, name, () => db.select().from(table).where(live(eq(keyColumns[0]!, sql.placeholder('id')), opts)).limit(1).prepare(`${entity}_${name}`), { id }),
+      );
+      return rows[0] ?? null;
+    },
+
+    async findFirst(filters: object = {}, opts: ReadOptions = {}): Promise<Row | null> {
+      const [row] = await selectRows(live(buildWhere(shape, filters as Row), opts), orderSql(orderTerms(shape, undefined, keys)), 1);
       return row ?? null;
     },
 
-    /** The first live row matching `filters` (by primary key order), or null. */
-    async findFirst(filters: Filters<Row> = {}, options: ReadOptions = {}): Promise<Row | null> {
-      const terms = orderTerms(shape, undefined, config.keys);
-      const [row] = await selectRows(live(buildWhere(shape, filters), options), orderSql(terms), 1);
-      return row ?? null;
-    },
-
-    /** True when a live row has this id. */
-    async exists(id: Id, options: ReadOptions = {}): Promise<boolean> {
+    async exists(id: unknown, opts: ReadOptions = {}): Promise<boolean> {
       const where = idWhere(id);
       if (!where) return false;
-      const name = `${config.entity}_exists${options.withDeleted ? '_all' : ''}`;
-      const rows = await run('exists', (db) =>
-        keyColumns.length === 1
-          ? prepared(db, name, () => db.select({ one: sql<number>`1` }).from(table).where(live(eq(keyColumns[0]!, sql.placeholder('id')), options)).limit(1).prepare(name)).execute({ id })
-          : db.select({ one: sql<number>`1` }).from(table).where(live(where, options)).limit(1),
+      const name = `exists${opts.withDeleted ? '_all' : ''}`;
+      const rows = await read('exists', (db) =>
+        keys.length === 1
+          ? preparedRead(db, name, () => db.select({ one: sql<number>`1` }).from(table).where(live(eq(keyColumns[0]!, sql.placeholder('id')), opts)).limit(1).prepare(`${entity}_${name}`), { id })
+          : db.select({ one: sql<number>`1` }).from(table).where(live(where, opts)).limit(1),
       );
-      return (rows as unknown[]).length > 0;
+      return rows.length > 0;
     },
 
-    /** How many live rows match `filters`, as a JavaScript number. */
-    async count(filters: Filters<Row> = {}, options: ReadOptions = {}): Promise<number> {
-      const where = live(buildWhere(shape, filters), options);
-      const plain = Object.keys(filters).length === 0;
-      const name = `${config.entity}_count${options.withDeleted ? '_all' : ''}`;
-      const rows = await run('count', (db) =>
-        plain
-          ? prepared(db, name, () => db.select({ n: count() }).from(table).where(where).prepare(name)).execute({})
+    async count(filters: object = {}, opts: ReadOptions = {}): Promise<number> {
+      const where = live(buildWhere(shape, filters as Row), opts);
+      const name = `count${opts.withDeleted ? '_all' : ''}`;
+      const rows = await read('count', (db) =>
+        Object.keys(filters).length === 0
+          ? preparedRead(db, name, () => db.select({ n: count() }).from(table).where(where).prepare(`${entity}_${name}`), {})
           : db.select({ n: count() }).from(table).where(where),
       );
-      return Number((rows as { n: number }[])[0]?.n ?? 0);
+      return Number(rows[0]?.n ?? 0);
     },
 
-    /** Rows matching `filters`, ordered (primary key last, so the order is total), one page. */
-    async findMany(options: FindManyOptions<Row> = {}): Promise<Row[]> {
-      const limit = checkLimit(config.entity, options.pagination?.limit);
-      const page = options.pagination?.page ?? 1;
-      if (!Number.isInteger(page) || page < 1) throw new ValidationError(`${config.entity} pagination`, [{ path: 'page', message: 'must be an integer from 1' }]);
-      const terms = orderTerms(shape, options.orderBy as OrderInput<Record<string, unknown>>, config.keys);
-      return selectRows(live(buildWhere(shape, options.filters), options), orderSql(terms), limit, (page - 1) * limit);
+    async findMany(opts: { filters?: object; orderBy?: LooseOrder; pagination?: { page?: number; limit?: number } } & ReadOptions = {}): Promise<Row[]> {
+      const limit = checkLimit(entity, opts.pagination?.limit);
+      const page = opts.pagination?.page ?? 1;
+      if (!Number.isInteger(page) || page < 1) throw new ValidationError(`${entity} pagination`, [{ path: 'page', message: 'must be an integer from 1' }]);
+      const terms = orderTerms(shape, opts.orderBy, keys);
+      return selectRows(live(buildWhere(shape, opts.filters as Row | undefined), opts), orderSql(terms), limit, (page - 1) * limit);
     },
 
-    /** One page plus the total count and page count. */
-    async findWithPagination(options: FindManyOptions<Row> = {}): Promise<Page<Row>> {
-      const limit = checkLimit(config.entity, options.pagination?.limit);
-      const page = options.pagination?.page ?? 1;
-      const [items, total] = await Promise.all([repo.findMany(options), repo.count(options.filters ?? {}, options)]);
+    async findWithPagination(opts: { filters?: object; orderBy?: LooseOrder; pagination?: { page?: number; limit?: number } } & ReadOptions = {}) {
+      const limit = checkLimit(entity, opts.pagination?.limit);
+      const page = opts.pagination?.page ?? 1;
+      const [items, total] = await Promise.all([repo.findMany(opts), repo.count(opts.filters ?? {}, opts)]);
       return { items, total, page, limit, pageCount: Math.ceil(total / limit) };
     },
 
-    /** Keyset pagination: stable under inserts and ties; walk until nextCursor is null. */
-    async findWithCursor(options: CursorOptions<Row> = {}): Promise<CursorPage<Row>> {
-      const limit = checkLimit(config.entity, options.limit);
-      const terms = orderTerms(shape, options.orderBy as OrderInput<Record<string, unknown>>, config.keys);
+    async findWithCursor(opts: { cursor?: string | null; limit?: number; orderBy?: LooseOrder; filters?: object } & ReadOptions = {}) {
+      const limit = checkLimit(entity, opts.limit);
+      const terms = orderTerms(shape, opts.orderBy, keys);
       const fields = terms.map((t) => `${t.field}:${t.dir}`);
-      const after = options.cursor ? afterCursor(terms, decodeCursor(config.entity, options.cursor, fields)) : undefined;
-      const rows = await selectRows(live(and(buildWhere(shape, options.filters), after), options), orderSql(terms), limit + 1);
+      const after = opts.cursor ? afterCursor(terms, decodeCursor(entity, opts.cursor, fields)) : undefined;
+      const rows = await selectRows(live(and(buildWhere(shape, opts.filters as Row | undefined), after), opts), orderSql(terms), limit + 1);
       const items = rows.slice(0, limit);
-      const last = items[items.length - 1] as Record<string, unknown> | undefined;
+      const last = items[items.length - 1];
       const nextCursor = rows.length > limit && last ? encodeCursor(fields, terms.map((t) => last[t.field])) : null;
       return { items, nextCursor };
     },
 
-    /** Validates and applies `data`; sets updatedAt. A missing (or soft-deleted) row → NotFoundError. */
-    async update(id: Id, data: Update): Promise<Row> {
-      const values = validate(config.update, data, `${config.entity} update`) as Record<string, unknown>;
-      if (columns.updatedAt) values.updatedAt = new Date();
+    async update(id: unknown, data: unknown): Promise<Row> {
+      const values = validate(validators.update, data, `${entity} update`) as Row;
+      if (updatedAt) values.updatedAt = new Date();
       return changeOne(id, values, {}, 'update');
     },
 
-    /** Deletes the row for good (children with ON DELETE CASCADE go too). */
-    async hardDelete(id: Id): Promise<void> {
+    async hardDelete(id: unknown): Promise<void> {
       const where = idWhere(id);
-      const deleted = where ? await run('delete', (db) => db.delete(table).where(where).returning()) : [];
-      if (deleted.length === 0) throw new NotFoundError(config.entity, id);
+      const deleted = where ? await read('delete', (db) => db.delete(table).where(where).returning()) : [];
+      if (deleted.length === 0) throw new NotFoundError(entity, id);
     },
   };
 
-  const softDeletes = {
-    /** Marks the row deleted; every read skips it unless withDeleted. */
-    softDelete: (id: Id): Promise<Row> => changeOne(id, { deletedAt: new Date(), updatedAt: new Date() }, {}, 'soft delete'),
-    /** Brings a soft-deleted row back. */
-    restore: (id: Id): Promise<Row> => changeOne(id, { deletedAt: null, updatedAt: new Date() }, { withDeleted: true }, 'restore'),
-  };
+  const softDeletes = deletedAt
+    ? {
+        softDelete: (id: unknown) => changeOne(id, { deletedAt: new Date(), ...(updatedAt ? { updatedAt: new Date() } : {}) }, {}, 'soft delete'),
+        restore: (id: unknown) => changeOne(id, { deletedAt: null, ...(updatedAt ? { updatedAt: new Date() } : {}) }, { withDeleted: true }, 'restore'),
+      }
+    : {};
 
-  // table, columns, live and run are for the entity files; they strip them from their public object.
-  return { ...repo, ...softDeletes, table, columns, live, run };
+  type T = Tables[K];
+  // The one cast: the body above checks at run time what Repository<T> promises at compile time (key shape,
+  // validated inputs, rows as the table declares them, soft delete only where deletedAt exists).
+  const repository = Object.freeze({ ...repo, ...softDeletes }) as unknown as Repository<T>;
+  const context: RepositoryContext<T> = { table: table as T, tables: internals.tables, live, read };
+  return { repository, context };
 }
 
-export type BaseRepository<Row extends object, Insert, Update, Id> = ReturnType<typeof createBaseRepository<Row, Insert, Update, Id>>;
+/** The field sets upsert may target: the primary key and each unique constraint (sorted field names). */
+function uniqueFieldSets(info: TableInfo): string[] {
+  const columns = getTableColumns(info.declared) as Record<string, PgColumn>;
+  const fieldOf = new Map(Object.entries(columns).map(([field, col]) => [col.name, field]));
+  const sets = [[...info.primaryKey]];
+  for (const [field, col] of Object.entries(columns)) if (col.isUnique) sets.push([field]);
+  const config = getTableConfig(info.declared);
+  for (const u of config.uniqueConstraints) sets.push(u.columns.map((c) => fieldOf.get(c.name)!));
+  for (const idx of config.indexes) {
+    if (idx.config.unique && !idx.config.where) sets.push(idx.config.columns.map((c) => fieldOf.get((c as { name: string }).name) ?? ''));
+  }
+  return sets.map((s) => [...s].sort().join(','));
+}

@@ -1,9 +1,8 @@
-/** Books: generic CRUD plus catalogue search, the book with its author, and statistics. */
+/** Books (example domain): catalogue search, the book with its author, and statistics. */
 import { avg, count, eq } from 'drizzle-orm';
-import type { DatabaseClient } from '../client';
-import { createBaseRepository } from './base';
-import type { Book, BookUpdate, BookWithAuthor, NewBook } from './types';
-import { schemas } from './validation';
+import type { Tables } from '../tables';
+import type { Repository, RepositoryContext, RepositoryOptions } from './base';
+import type { Book, BookWithAuthor } from './types';
 
 export interface BookSearch {
   query?: string;
@@ -13,21 +12,12 @@ export interface BookSearch {
   limit?: number;
 }
 
-/** The books repository for a handle (or a transaction handle). */
-export function createBooksRepository(client: DatabaseClient) {
-  const { table: _table, columns: _columns, live, run: read, ...base } = createBaseRepository<Book, NewBook, BookUpdate, number>(client, {
-    entity: 'Book',
-    table: (t) => t.books,
-    keys: ['id'],
-    searchable: ['title', 'genre', 'isbn'],
-    insert: schemas.books.insert,
-    update: schemas.books.update,
-  });
-  const { authors, books } = client.tables;
+export const booksOptions: RepositoryOptions = { entity: 'Book', searchable: ['title', 'genre', 'isbn'] };
 
+/** The books domain methods. */
+export function booksDomain(base: Repository<Tables['books']>, { tables, live, read }: RepositoryContext<Tables['books']>) {
+  const { authors, books } = tables;
   return {
-    ...base,
-
     /** Live books matching every given criterion, best rated first. */
     search: (criteria: BookSearch = {}): Promise<Book[]> =>
       base.findMany({
@@ -66,5 +56,3 @@ export function createBooksRepository(client: DatabaseClient) {
     },
   };
 }
-
-export type BooksRepository = ReturnType<typeof createBooksRepository>;

@@ -8,43 +8,21 @@ import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, o
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { ValidationError } from '../errors';
 
-/** Comparison operators for one column. */
-export interface Operators<V> {
-  gt?: V;
-  gte?: V;
-  lt?: V;
-  lte?: V;
-  ne?: V;
-  contains?: string;
-  startsWith?: string;
-  isNull?: boolean;
-}
-
-/** `{ column: value }`, `{ column: [a, b] }` or `{ column: { gt, … } }`, plus search and creation time. */
-export type Filters<Row> = {
-  [K in keyof Row]?: Row[K] | NonNullable<Row[K]>[] | Operators<NonNullable<Row[K]>>;
-} & {
-  search?: string;
-  createdAfter?: Date;
-  createdBefore?: Date;
-};
-
-export interface OrderBy<Row> {
-  field: keyof Row & string;
-  direction?: 'asc' | 'desc';
-}
-
-export type OrderInput<Row> = OrderBy<Row> | OrderBy<Row>[];
-
 /** What the builders need to know about a table. */
 export interface QueryShape {
   entity: string;
   columns: Record<string, PgColumn>;
   searchable: PgColumn[];
-  createdAt: PgColumn;
+  /** The creation-time column, when the table has one (createdAfter/createdBefore filters). */
+  createdAt: PgColumn | undefined;
   /** Fields declared uuid: other values would be an error on Postgres and a silent miss on SQLite. */
   uuidFields: ReadonlySet<string>;
+  /** Fields declared as text: the only ones `contains` and `startsWith` accept. */
+  textFields: ReadonlySet<string>;
 }
+
+/** `{ field: 'title', direction: 'desc' }` or a list of them, field names unchecked yet. */
+export type LooseOrder = { field: string; direction?: string } | { field: string; direction?: string }[];
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -83,6 +61,7 @@ function operatorConditions(shape: QueryShape, field: string, col: PgColumn, ops
     if (value === undefined) continue;
     if (op === 'isNull') out.push(value ? isNull(col) : isNotNull(col));
     else if (op === 'contains' || op === 'startsWith') {
+      if (!shape.textFields.has(field)) throw new ValidationError(`${shape.entity} filter`, [{ path: `${field}.${op}`, message: 'text operators apply to text columns only' }]);
       if (typeof value !== 'string') throw new ValidationError(`${shape.entity} filter`, [{ path: `${field}.${op}`, message: 'expected text' }]);
       out.push(likeInsensitive(col, op === 'contains' ? `%${escapeLike(value)}%` : `${escapeLike(value)}%`));
     } else {
@@ -103,7 +82,7 @@ export function buildWhere(shape: QueryShape, filters: Record<string, unknown> =
       const pattern = `%${escapeLike(value)}%`;
       const any = or(...shape.searchable.map((c) => likeInsensitive(c, pattern)));
       if (any) parts.push(any);
-    } else if (field === 'createdAfter' || field === 'createdBefore') {
+    } else if ((field === 'createdAfter' || field === 'createdBefore') && shape.createdAt) {
       if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new ValidationError(`${shape.entity} filter`, [{ path: field, message: 'expected a valid Date' }]);
       parts.push(field === 'createdAfter' ? gt(shape.createdAt, value) : lt(shape.createdAt, value));
     } else {
@@ -122,13 +101,13 @@ export function buildWhere(shape: QueryShape, filters: Record<string, unknown> =
 }
 
 /** Validated order terms, always ending with the primary key so the order is total. */
-export function orderTerms(shape: QueryShape, orderBy: OrderInput<Record<string, unknown>> | undefined, keys: string[]): { field: string; col: PgColumn; dir: 'asc' | 'desc' }[] {
+export function orderTerms(shape: QueryShape, orderBy: LooseOrder | undefined, keys: string[]): { field: string; col: PgColumn; dir: 'asc' | 'desc' }[] {
   const list = orderBy === undefined ? [] : Array.isArray(orderBy) ? orderBy : [orderBy];
-  const terms = list.map((o) => {
+  const terms = list.map((o): { field: string; col: PgColumn; dir: 'asc' | 'desc' } => {
     if (o.direction !== undefined && o.direction !== 'asc' && o.direction !== 'desc') {
       throw new ValidationError(`${shape.entity} sort`, [{ path: `${String(o.field).slice(0, 60)}.direction`, message: 'use asc or desc' }]);
     }
-    return { field: o.field, col: column(shape, String(o.field), 'sort'), dir: o.direction ?? ('asc' as const) };
+    return { field: o.field, col: column(shape, String(o.field), 'sort'), dir: o.direction === 'desc' ? 'desc' : 'asc' };
   });
   for (const key of keys) {
     if (!terms.some((t) => t.field === key)) terms.push({ field: key, col: column(shape, key, 'sort'), dir: terms[0]?.dir ?? 'asc' });

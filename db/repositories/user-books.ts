@@ -1,37 +1,20 @@
-/** Reading status of a user for a book (key: userId + bookId; no soft delete on this table). */
+/** Reading status of a user for a book (example domain; key: userId + bookId; no soft delete on this table). */
 import { and, eq, isNull } from 'drizzle-orm';
-import type { DatabaseClient } from '../client';
 import type { ReadingStatus } from '../schema';
-import { createBaseRepository } from './base';
+import type { Tables } from '../tables';
+import type { Repository, RepositoryContext, RepositoryOptions } from './base';
 import { UUID_PATTERN } from './query';
-import type { Book, NewUserBook, UserBook, UserBookId, UserBookUpdate, UserBookWithBook } from './types';
-import { schemas } from './validation';
+import type { Book, NewUserBook, UserBook, UserBookWithBook } from './types';
 
 export type StatusExtra = Pick<NewUserBook, 'rating' | 'review' | 'startedAt' | 'finishedAt'>;
 
-/** The user_books repository for a handle (or a transaction handle). */
-export function createUserBooksRepository(client: DatabaseClient) {
-  const {
-    table: _table,
-    columns: _columns,
-    live: _live,
-    run: read,
-    softDelete: _softDelete,
-    restore: _restore,
-    ...base
-  } = createBaseRepository<UserBook, NewUserBook, UserBookUpdate, UserBookId>(client, {
-    entity: 'UserBook',
-    table: (t) => t.userBooks,
-    keys: ['userId', 'bookId'],
-    searchable: ['review'],
-    insert: schemas.userBooks.insert,
-    update: schemas.userBooks.update,
-  });
-  const { books, userBooks } = client.tables;
+export const userBooksOptions: RepositoryOptions = { entity: 'UserBook', searchable: ['review'] };
+
+/** The user_books domain methods. */
+export function userBooksDomain(base: Repository<Tables['userBooks']>, { tables, read }: RepositoryContext<Tables['userBooks']>) {
+  const { books, userBooks } = tables;
 
   return {
-    ...base,
-
     /**
      * Sets the user's status for a book (creating the entry if needed). `reading` stamps startedAt and
      * `read` stamps finishedAt with now unless `extra` gives them.
@@ -67,4 +50,3 @@ export function createUserBooksRepository(client: DatabaseClient) {
   };
 }
 
-export type UserBooksRepository = ReturnType<typeof createUserBooksRepository>;

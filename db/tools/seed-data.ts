@@ -1,5 +1,5 @@
 /** The small deterministic catalogue `npm run db:seed` writes (same rows on every provider). */
-import type { ReadingStatus } from './schema';
+import type { ReadingStatus } from '../schema';
 
 export const SEED_AUTHORS = [
   { name: 'Ursula K. Le Guin', nationality: 'American', birthYear: 1929, bio: 'Novelist of Earthsea and the Hainish cycle.' },

@@ -1,26 +1,16 @@
 /**
- * The SQLite family: the one place where a better-sqlite3 Drizzle client is presented as the pg-typed
- * AppDatabase, and where async transactions are made safe on a single synchronous connection.
+ * The SQLite session: raw execution, and async transactions made safe on one synchronous connection.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
-import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { AppDatabase, TransactionRunner } from '../../providers/types';
 import { Mutex } from './mutex';
-
-/**
- * Presents the SQLite client as AppDatabase. Safe because repositories only use the query-builder surface
- * that both dialects share (select/insert/update/delete with returning, onConflict, joins, aggregates),
- * over tables derived from the same pg tables; the shared test suite runs every repository call here.
- */
-export function asAppDatabase(db: BetterSQLite3Database): AppDatabase {
-  return db as unknown as AppDatabase;
-}
+import { asSqliteDatabase } from './tables';
 
 /** Runs raw SQL on the SQLite client and returns rows as plain objects. */
 export async function sqliteExecute(db: AppDatabase, query: SQL): Promise<Record<string, unknown>[]> {
-  const sqlite = db as unknown as BetterSQLite3Database;
+  const sqlite = asSqliteDatabase(db);
   try {
     return sqlite.all<Record<string, unknown>>(query);
   } catch (error) {

@@ -9,12 +9,12 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DatabaseClient } from './client';
-import type { ProviderName } from './env';
-import { expectedCatalogue } from './introspect/expected';
-import { readCatalogue } from './introspect/read';
-import { getMigrationStatus } from './migrate';
-import { migrationsFolder } from './migrate/journal';
+import type { DatabaseClient } from '../client';
+import type { ProviderName } from '../env';
+import { internalsOf } from '../internals';
+import { getMigrationStatus } from '../migrate';
+import { migrationsFolder } from '../migrate/journal';
+import { expectedCatalogue } from './expected';
 
 interface KitConfig {
   dialect: string;
@@ -51,9 +51,9 @@ export async function checkDatabase(db: DatabaseClient, options: { folder?: stri
   for (const hash of status.unknown) problems.push(`${name}: an applied migration (hash ${hash.slice(0, 12)}) has no file in this checkout`);
   for (const tag of status.duplicates) problems.push(`${name}: migration ${tag} is recorded more than once`);
   if (status.pending.length) return problems; // the live structure is expected to lag behind
-  const live = await readCatalogue(db);
+  const { dialect } = internalsOf(db);
   for (const [table, expected] of Object.entries(expectedCatalogue())) {
-    const actual = live[table];
+    const actual = await dialect.readTable(db, table);
     if (!actual || Object.keys(actual.columns).length === 0) {
       problems.push(`${name}: table ${table} is missing`);
       continue;

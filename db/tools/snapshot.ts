@@ -2,13 +2,14 @@
  * Portable snapshots. backupDatabase() streams every table into one gzip file of JSON lines;
  * restoreDatabase() loads it into any provider at the same migration level, in ONE transaction.
  *
- * Format version 1, one JSON value per line:
- *   {"format":"book-catalogue-snapshot","version":1,"migrationCount":1,"tables":["authors",…],"createdAt":"…","provider":"sqlite"}
+ * Format version 2, one JSON value per line:
+ *   {"format":"book-catalogue-snapshot","version":2,"schema":"<fingerprint>","tables":["authors",…],"createdAt":"…","provider":"sqlite"}
  *   {"table":"authors","columns":["id","name",…],"rows":63}   a section per table, parents first
  *   [1,"Ursula K. Le Guin",…,{"$date":"…"},null]              one array per row, values in `columns` order
  *   {"end":true,"tables":[{"table":"authors","rows":63,"checksum":"<sha256>"},…]}
  * Row values are JSON, except Date → {"$date":"<ISO>"}, JSON columns → {"$json":…}, bigint → {"$bigint":"…"},
- * non-finite numbers → {"$number":"NaN"}. No end line means the file was cut short.
+ * non-finite numbers → {"$number":"NaN"}. No end line means the file was cut short. Version 1 files (with
+ * `migrationCount` instead of `schema`) are still read; the sections' columns are checked either way.
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -17,32 +18,30 @@ import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { z } from 'zod';
-import type { DatabaseClient } from './client';
-import { assertSameLevel, batchSizeOf, compareTables, migrationLevel, withReadSnapshot, writeTables, type CopyProgress, type TableBatch, type TransferReport } from './copy';
-import { ValidationError } from './errors';
-import { countRows, decodeValue, encodeValue, readRows, SCHEMA_TABLES, tableChecksums, TableHasher, type TableChecksum } from './table-order';
+import type { DatabaseClient } from '../client';
+import { InvalidSnapshotError } from '../errors';
+import { SCHEMA_TABLES } from '../tables';
+import { assertMatchesSchema } from './compat';
+import { batchSizeOf, compareTables, withReadSnapshot, writeTables, type CopyProgress, type TableBatch, type TransferReport } from './copy';
+import { countRows, decodeValue, encodeValue, readRows, tableChecksums, TableHasher, type TableChecksum } from './rows';
 
 export const SNAPSHOT_FORMAT = 'book-catalogue-snapshot';
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, SNAPSHOT_VERSION];
 
 const headerSchema = z.object({
   format: z.literal(SNAPSHOT_FORMAT),
-  version: z.literal(SNAPSHOT_VERSION),
-  migrationCount: z.number().int().nonnegative(),
+  version: z.number().int(),
+  /** Fingerprint of the tables and columns of the source (version 2). */
+  schema: z.string().optional(),
+  /** Version 1 only: how many migrations the source had applied. */
+  migrationCount: z.number().int().nonnegative().optional(),
   tables: z.array(z.string()),
   createdAt: z.string(),
   provider: z.string(),
 });
 /** The first line of a snapshot. */
 export type SnapshotHeader = z.infer<typeof headerSchema>;
-
-/** The file is not a readable snapshot (not gzip, cut short, bad JSON, wrong format or version, checksum mismatch). */
-export class InvalidSnapshotError extends ValidationError {
-  constructor(file: string, where: string, problem: string) {
-    super('snapshot', [{ path: where, message: problem }], 'INVALID_SNAPSHOT');
-    this.message = `Invalid snapshot ${file}: ${where ? `${where}: ` : ''}${problem}`;
-  }
-}
 
 export interface SnapshotOptions {
   /** Rows per read and per write (default 1000). */
@@ -53,7 +52,8 @@ export interface SnapshotOptions {
 export interface BackupReport {
   file: string;
   provider: string;
-  migrationCount: number;
+  /** Fingerprint of the tables and columns the snapshot holds. */
+  schema: string;
   bytes: number;
   tables: TableChecksum[];
   ms: number;
@@ -113,7 +113,7 @@ async function openSnapshot(file: string) {
   try {
     const raw = await next();
     if (!isRecord(raw) || raw.format !== SNAPSHOT_FORMAT) throw raw === undefined ? new InvalidSnapshotError(file, '', 'is empty') : fail(`is not a ${SNAPSHOT_FORMAT} header`);
-    if (raw.version !== SNAPSHOT_VERSION) throw fail(`has format version ${JSON.stringify(raw.version)}; this version reads version ${SNAPSHOT_VERSION}`);
+    if (!READABLE_VERSIONS.includes(raw.version as number)) throw fail(`has format version ${JSON.stringify(raw.version)}; this version reads versions ${READABLE_VERSIONS.join(' and ')}`);
     const parsed = headerSchema.safeParse(raw);
     if (!parsed.success) throw fail(`the header is malformed (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')})`);
     const names = SCHEMA_TABLES.map((t) => t.name);
@@ -176,7 +176,7 @@ export async function verifySnapshot(file: string): Promise<{ header: SnapshotHe
 export async function backupDatabase(client: DatabaseClient, options: SnapshotOptions & { out: string }): Promise<BackupReport> {
   const batchSize = batchSizeOf(options.batchSize);
   const started = Date.now();
-  const { applied } = await migrationLevel('source', client);
+  const schema = await assertMatchesSchema('source', client);
   mkdirSync(dirname(options.out), { recursive: true });
   const partial = `${options.out}.partial`;
   const gzip = createGzip();
@@ -187,7 +187,7 @@ export async function backupDatabase(client: DatabaseClient, options: SnapshotOp
   };
   try {
     const tables = await withReadSnapshot(client, async (snap) => {
-      const header: SnapshotHeader = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, migrationCount: applied, tables: SCHEMA_TABLES.map((t) => t.name), createdAt: new Date().toISOString(), provider: client.provider };
+      const header: SnapshotHeader = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, schema, tables: SCHEMA_TABLES.map((t) => t.name), createdAt: new Date().toISOString(), provider: client.provider };
       await write([header]);
       const sums: TableChecksum[] = [];
       for (const info of SCHEMA_TABLES) {
@@ -209,7 +209,7 @@ export async function backupDatabase(client: DatabaseClient, options: SnapshotOp
     await written;
     await verifySnapshot(partial);
     renameSync(partial, options.out);
-    return { file: options.out, provider: client.provider, migrationCount: applied, bytes: statSync(options.out).size, tables, ms: Date.now() - started };
+    return { file: options.out, provider: client.provider, schema, bytes: statSync(options.out).size, tables, ms: Date.now() - started };
   } catch (error) {
     gzip.destroy();
     await written.catch(() => undefined);
@@ -227,9 +227,7 @@ export async function restoreDatabase(client: DatabaseClient, file: string, opti
   const started = Date.now();
   const snapshot = await openSnapshot(file);
   try {
-    const { provider, migrationCount } = snapshot.header;
-    const fix = `restore it into a database at migration level ${migrationCount}`;
-    assertSameLevel({ role: 'snapshot', provider, applied: migrationCount, fix }, await migrationLevel('target', client));
+    await assertMatchesSchema('target', client);
     const verified: TableChecksum[] = [];
     await writeTables(client, snapshot.batches(batchSize, verified), options);
     return { ...compareTables(verified, await tableChecksums(client, { batchSize }), started), header: snapshot.header };

@@ -1,76 +1,23 @@
 /**
- * The schema's tables as data, for tools that move whole databases (copy, backup, restore): which tables,
- * parents before children (from the foreign keys), their primary and identity keys, keyset reads in
+ * Rows of whole tables, for tools that move whole databases (copy, backup, restore): keyset reads in
  * primary-key order, a per-table checksum over provider-independent row shapes, and a JSON encoding of
- * row values that keeps their types (snapshots).
+ * row values that keeps their types (snapshots). Tables come from db/tables.ts (every table of the schema).
  */
 import { createHash } from 'node:crypto';
-import { and, count, eq, getTableColumns, gt, is, or, type SQL } from 'drizzle-orm';
-import { getTableConfig, PgTable, type PgColumn } from 'drizzle-orm/pg-core';
-import type { DatabaseClient, Tables } from './client';
-import { UnsupportedSchemaError } from './errors';
-import * as schema from './schema';
-
-/** One table of db/schema.ts, described from its declaration (the pg table). */
-export interface TableInfo {
-  /** Key in `client.tables`. */
-  key: keyof Tables;
-  /** SQL name. */
-  name: string;
-  /** Field names (JS keys), in declaration order. */
-  columns: string[];
-  /** Field names of the primary key, in order. */
-  primaryKey: string[];
-  /** SQL name of the identity column (an integer primary key whose values the database generates). */
-  identity: string | undefined;
-  declared: PgTable;
-}
-
-function describeTable(key: string, table: PgTable): TableInfo {
-  const config = getTableConfig(table);
-  const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const fieldOf = new Map(Object.entries(columns).map(([field, col]) => [col.name, field]));
-  const pkColumns = config.primaryKeys[0]?.columns ?? config.columns.filter((c) => c.primary);
-  if (pkColumns.length === 0) throw new UnsupportedSchemaError(config.name, 'has no primary key', 'give every table a primary key (copies read in key order)');
-  return {
-    key: key as keyof Tables,
-    name: config.name,
-    columns: Object.keys(columns),
-    primaryKey: pkColumns.map((c) => fieldOf.get(c.name)!),
-    identity: config.columns.find((c) => c.generatedIdentity && c.primary)?.name,
-    declared: table,
-  };
-}
-
-/** Orders tables so that every table comes after the tables its foreign keys reference (stable otherwise). */
-function parentsFirst(tables: TableInfo[]): TableInfo[] {
-  const parents = new Map(tables.map((t) => [t.name, new Set(getTableConfig(t.declared).foreignKeys.map((fk) => getTableConfig(fk.reference().foreignTable).name))]));
-  const ordered: TableInfo[] = [];
-  const placed = new Set<string>();
-  while (ordered.length < tables.length) {
-    const next = tables.find((t) => !placed.has(t.name) && [...parents.get(t.name)!].every((p) => p === t.name || placed.has(p)));
-    if (!next) throw new UnsupportedSchemaError(tables.filter((t) => !placed.has(t.name)).map((t) => t.name).join(', '), 'foreign keys form a cycle', 'break the cycle with a nullable key filled in afterwards');
-    ordered.push(next);
-    placed.add(next.name);
-  }
-  return ordered;
-}
-
-/** Every table of db/schema.ts, parents before children. */
-export const SCHEMA_TABLES: readonly TableInfo[] = parentsFirst(
-  Object.entries(schema as Record<string, unknown>).filter((e): e is [string, PgTable] => is(e[1], PgTable)).map(([key, table]) => describeTable(key, table)),
-);
+import { and, count, eq, getTableColumns, gt, or, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { DatabaseClient } from '../client';
+import { internalsOf } from '../internals';
+import { SCHEMA_TABLES, type TableInfo } from '../tables';
 
 /** The handle's own table object for `info` (the derived one on SQLite). */
 export function tableOf(client: DatabaseClient, info: TableInfo): PgTable {
-  const table = (client.tables as unknown as Record<string, PgTable | undefined>)[info.key];
-  if (!table) throw new UnsupportedSchemaError(info.name, `is exported by db/schema.ts but missing from Tables`, 'add it to Tables in db/client.ts');
-  return table;
+  return internalsOf(client).tables[info.key];
 }
 
 /** Number of rows in the table (soft-deleted ones included). */
 export async function countRows(client: DatabaseClient, info: TableInfo): Promise<number> {
-  const [row] = await client.run((db) => db.select({ n: count() }).from(tableOf(client, info)));
+  const [row] = await internalsOf(client).run((db) => db.select({ n: count() }).from(tableOf(client, info)));
   return Number(row?.n ?? 0);
 }
 
@@ -82,7 +29,7 @@ export async function* readRows(client: DatabaseClient, info: TableInfo, batchSi
   let last: Record<string, unknown> | undefined;
   for (;;) {
     const after = last ? afterKey(keys, info.primaryKey.map((k) => last![k])) : undefined;
-    const rows = (await client.run((db) => db.select().from(table).where(after).orderBy(...keys).limit(batchSize))) as Record<string, unknown>[];
+    const rows: Record<string, unknown>[] = await internalsOf(client).run((db) => db.select().from(table).where(after).orderBy(...keys).limit(batchSize));
     if (rows.length > 0) yield rows;
     if (rows.length < batchSize) return;
     last = rows[rows.length - 1];

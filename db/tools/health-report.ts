@@ -1,8 +1,8 @@
 /** The db:health report: reachability, latency, migrations up to date and pool size, for one provider. */
 import { healthCheck } from './health';
-import type { DatabaseClient } from './client';
-import { getMigrationStatus } from './migrate';
-import { resolveConfig } from './factory';
+import type { DatabaseClient } from '../client';
+import { getMigrationStatus } from '../migrate';
+import { resolveConfig } from '../factory';
 
 export interface HealthDetails {
   provider: string;

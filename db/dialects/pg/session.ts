@@ -3,7 +3,7 @@
  * (nested calls become savepoints).
  */
 import type { SQL } from 'drizzle-orm';
-import type { AppDatabase, TransactionRunner } from '../providers/types';
+import type { AppDatabase, TransactionRunner } from '../../providers/types';
 
 /** Runs raw SQL on any Postgres Drizzle client (postgres.js, neon ws, neon http) and returns rows. */
 export async function pgExecute(db: AppDatabase, query: SQL): Promise<Record<string, unknown>[]> {

@@ -3,8 +3,8 @@
  * The curated rows of seed-data.ts come first; generated ones follow, with natural keys (author name,
  * isbn, email) derived from the index so that re-running adds nothing.
  */
-import type { NewAuthor, NewBook, NewUser } from './repositories/types';
-import { READING_STATUSES, type ReadingStatus } from './schema';
+import type { NewAuthor, NewBook, NewUser } from '../repositories/types';
+import { READING_STATUSES, type ReadingStatus } from '../schema';
 import { SEED_AUTHORS, SEED_BOOKS, SEED_READING, SEED_USERS } from './seed-data';
 
 /** mulberry32: a tiny seeded PRNG (deterministic across platforms, unlike Math.random). */

@@ -3,17 +3,20 @@
  * killed run leaves nothing half-done. Idempotent: rows are keyed on natural keys (author name, isbn,
  * email, user+book); a second run adds nothing. Bulk paths skip per-row validation: the data is ours.
  */
-import type { DatabaseClient } from './client';
-import { bulkInsert } from './dialects/bulk';
-import { planSeed } from './seed-generator';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { DatabaseClient } from '../client';
+import { bulkInsert } from '../dialects';
+import { internalsOf } from '../internals';
+import { SCHEMA_TABLES } from '../tables';
 import { SEED_BOOKS } from './seed-data';
+import { planSeed } from './seed-generator';
 
 export interface SeedOptions {
   /** How many books (default: the 10 curated ones). */
   count?: number;
   /** PRNG seed: the same seed gives the same rows on every provider (default 1). */
   seed?: number;
-  /** Delete every row of the catalogue first. */
+  /** Delete every row of every table of the schema first (children first). */
   reset?: boolean;
   onProgress?: (step: string, done: number, total: number) => void;
 }
@@ -30,14 +33,13 @@ export async function seedDatabase(client: DatabaseClient, options: SeedOptions 
   const plan = planSeed(options.count ?? SEED_BOOKS.length, options.seed ?? 1);
   const progress = options.onProgress ?? (() => undefined);
   return client.transaction(async (tx) => {
-    const { db, tables: t } = tx;
-    const family = tx.capabilities.family;
+    const { db, tables: t, dialect } = internalsOf(tx);
     if (options.reset) {
-      for (const table of [t.userBooks, t.books, t.users, t.authors]) await db.delete(table);
+      for (const info of [...SCHEMA_TABLES].reverse()) await db.delete(t[info.key]);
     }
-    const write = async (step: string, table: Parameters<typeof bulkInsert>[2], rows: Record<string, unknown>[]) => {
+    const write = async (step: string, table: PgTable, rows: Record<string, unknown>[]) => {
       progress(step, 0, rows.length);
-      const n = await bulkInsert(family, db, table, rows);
+      const n = await bulkInsert(dialect, db, table, rows);
       progress(step, rows.length, rows.length);
       return n;
     };

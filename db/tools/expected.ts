@@ -1,15 +1,13 @@
 /** The structure db/schema.ts declares, in the normalised form the catalogue readers return. */
-import { is } from 'drizzle-orm';
-import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
-import * as schema from '../schema';
-import type { CatalogueTable } from './types';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import type { CatalogueTable } from '../dialects/catalogue';
+import { SCHEMA_TABLES } from '../tables';
 
 /** Every table of db/schema.ts, normalised and sorted. */
 export function expectedCatalogue(): Record<string, CatalogueTable> {
   const out: Record<string, CatalogueTable> = {};
-  for (const value of Object.values(schema)) {
-    if (!is(value, PgTable)) continue;
-    const c = getTableConfig(value);
+  for (const { declared } of SCHEMA_TABLES) {
+    const c = getTableConfig(declared);
     const pk = c.columns.filter((col) => col.primary).map((col) => col.name);
     out[c.name] = {
       columns: Object.fromEntries(c.columns.map((col) => [col.name, { notNull: col.notNull || col.primary }])),

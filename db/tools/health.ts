@@ -1,8 +1,8 @@
 /** healthCheck(): one round trip, timed; never throws and never prints a password. */
 import { sql } from 'drizzle-orm';
-import type { DatabaseClient } from './client';
-import type { ProviderName } from './env';
-import { toDbError } from './error-mapping';
+import type { DatabaseClient } from '../client';
+import type { ProviderName } from '../env';
+import { toDbError } from '../error-mapping';
 
 export interface HealthReport {
   ok: boolean;

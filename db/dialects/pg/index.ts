@@ -1,0 +1,21 @@
+/** The Postgres family (local, supabase, neon): the declared tables as they are. */
+import { PG_TABLES, RELATIONAL_SCHEMA } from '../../tables';
+import type { Dialect } from '../types';
+import { pgBulkInsert } from './bulk';
+import { pgContinueIdentity, pgReadSnapshot } from './copy';
+import { readPgTable } from './introspect';
+import { migratePg, readPgHistory } from './migrator';
+import { pgExecute } from './session';
+
+export const pgDialect: Dialect = Object.freeze({
+  family: 'pg',
+  tables: PG_TABLES,
+  relationalSchema: RELATIONAL_SCHEMA,
+  execute: pgExecute,
+  bulkInsert: pgBulkInsert,
+  readTable: readPgTable,
+  readHistory: readPgHistory,
+  migrate: migratePg,
+  readSnapshot: pgReadSnapshot,
+  continueIdentity: pgContinueIdentity,
+});

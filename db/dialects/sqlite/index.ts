@@ -1,0 +1,21 @@
+/** The SQLite family: tables and relations derived from db/schema.ts. */
+import type { Dialect } from '../types';
+import { sqliteBulkInsert } from './bulk';
+import { sqliteContinueIdentity, sqliteReadSnapshot } from './copy';
+import { readSqliteTable } from './introspect';
+import { migrateSqlite, readSqliteHistory } from './migrator';
+import { sqliteExecute } from './session';
+import { SQLITE_RELATIONAL_SCHEMA, SQLITE_TABLES } from './tables';
+
+export const sqliteDialect: Dialect = Object.freeze({
+  family: 'sqlite',
+  tables: SQLITE_TABLES,
+  relationalSchema: SQLITE_RELATIONAL_SCHEMA,
+  execute: sqliteExecute,
+  bulkInsert: sqliteBulkInsert,
+  readTable: readSqliteTable,
+  readHistory: readSqliteHistory,
+  migrate: migrateSqlite,
+  readSnapshot: sqliteReadSnapshot,
+  continueIdentity: sqliteContinueIdentity,
+});

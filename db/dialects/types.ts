@@ -1,0 +1,36 @@
+/**
+ * What differs between the two SQL families, behind one interface. db/dialects/pg/ and db/dialects/sqlite/
+ * each implement it with the same files (session, bulk, introspect, migrator, copy); nothing outside these
+ * folders and db/providers/ branches on a family or a provider.
+ */
+import type { SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { DatabaseClient } from '../client';
+import type { AppliedRow, MigrationFile } from '../migrate/journal';
+import type { AppDatabase, SqlFamily } from '../providers/types';
+import type { Tables } from '../tables';
+import type { CatalogueTable } from './catalogue';
+
+export type Row = Record<string, unknown>;
+
+export interface Dialect {
+  readonly family: SqlFamily;
+  /** The tables this family queries, keyed like db/schema.ts (SQLite: derived; typed as declared, see sqlite/tables.ts). */
+  readonly tables: Tables;
+  /** Tables and relations handed to drizzle({ schema }), so relational queries work. */
+  readonly relationalSchema: Record<string, unknown>;
+  /** Raw SQL → rows as plain objects. */
+  execute(db: AppDatabase, query: SQL): Promise<Row[]>;
+  /** Inserts rows that all have `keys`, in chunks the family accepts. */
+  bulkInsert(db: AppDatabase, table: PgTable, keys: string[], rows: Row[]): Promise<void>;
+  /** The live structure of one table (empty columns when it does not exist). */
+  readTable(client: DatabaseClient, table: string): Promise<CatalogueTable>;
+  /** The migration history rows (empty when the history table does not exist). */
+  readHistory(client: DatabaseClient): Promise<AppliedRow[]>;
+  /** Applies the pending migrations of `files` under the family's lock; returns the tags applied. */
+  migrate(client: DatabaseClient, files: MigrationFile[], folder: string): Promise<string[]>;
+  /** Turns the transaction just begun into a consistent read-only view. */
+  readSnapshot(tx: DatabaseClient): Promise<void>;
+  /** After rows were written with explicit ids, new rows continue after the highest one. */
+  continueIdentity(tx: DatabaseClient, table: PgTable, tableName: string, column: string): Promise<void>;
+}
