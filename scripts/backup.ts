@@ -25,7 +25,7 @@ runScript(USAGE, async (argv) => {
     console.log(`backup: ${provider} (${db.target}) -> ${out}`);
     const report = await backupDatabase(db, { out, batchSize, onProgress: progressReporter(values.progress ?? false) });
     printTable(['table', 'rows', 'sha256'], report.tables.map((t) => [t.table, t.rows, t.checksum.slice(0, 12)]));
-    console.log(`wrote ${report.file} (${report.bytes} bytes, migration level ${report.migrationCount}) in ${(report.ms / 1000).toFixed(2)} s; read back and verified`);
+    console.log(`wrote ${report.file} (${report.bytes} bytes, schema ${report.schema}) in ${(report.ms / 1000).toFixed(2)} s; read back and verified`);
   } finally {
     await db.close();
   }

@@ -1,6 +1,5 @@
 /** npm run db:seed -- [provider] [--count N] [--seed S] [--reset] — deterministic catalogue data, idempotent. */
-import { count } from 'drizzle-orm';
-import { createDatabaseClient, getCurrentProvider, isProviderName, PROVIDER_NAMES, seedDatabase } from '../db';
+import { createDatabaseClient, createRepositories, getCurrentProvider, isProviderName, PROVIDER_NAMES, seedDatabase } from '../db';
 import { parseCommandLine, runScript, UsageError } from './cli';
 import { printTable, progressBar } from './progress';
 
@@ -32,13 +31,13 @@ runScript(USAGE, async (argv) => {
       onProgress: progressBar(),
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    const total = async (table: (typeof db.tables)[keyof typeof db.tables]) => Number((await db.run((d) => d.select({ n: count() }).from(table)))[0]?.n ?? 0);
+    const repos = createRepositories(db);
     console.log(`${provider}: seeded in ${seconds} s (${db.target})`);
     printTable(['table', 'added', 'total'], [
-      ['authors', added.authors, await total(db.tables.authors)],
-      ['books', added.books, await total(db.tables.books)],
-      ['users', added.users, await total(db.tables.users)],
-      ['user_books', added.userBooks, await total(db.tables.userBooks)],
+      ['authors', added.authors, await repos.authors.count({}, { withDeleted: true })],
+      ['books', added.books, await repos.books.count({}, { withDeleted: true })],
+      ['users', added.users, await repos.users.count({}, { withDeleted: true })],
+      ['user_books', added.userBooks, await repos.userBooks.count()],
     ]);
   } finally {
     await db.close();

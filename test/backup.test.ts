@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  backupDatabase, createRepositories, InvalidSnapshotError, MigrationError, restoreDatabase, SCHEMA_TABLES, seedDatabase,
+  backupDatabase, createRepositories, declaredShape, fingerprint, InvalidSnapshotError, MigrationError, restoreDatabase, SCHEMA_TABLES, seedDatabase,
   SNAPSHOT_FORMAT, tableChecksums, TargetNotEmptyError, type BackupReport, type DatabaseClient,
 } from '../db';
 import { freshDatabase, scriptEnv, selectedTargets, type TestDatabase } from './support/targets';
@@ -65,7 +65,7 @@ describe.runIf(source)('backup and restore', () => {
 
   it('writes gzip JSON lines: header, a section per table, rows with marked dates, an end line with checksums', () => {
     const lines = gunzipSync(readFileSync(file)).toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
-    expect(lines[0]).toMatchObject({ format: SNAPSHOT_FORMAT, version: 1, migrationCount: 1, tables: SCHEMA_TABLES.map((t) => t.name), provider: source!.provider });
+    expect(lines[0]).toMatchObject({ format: SNAPSHOT_FORMAT, version: 2, schema: fingerprint(declaredShape()), tables: SCHEMA_TABLES.map((t) => t.name), provider: source!.provider });
     expect(lines.at(-1)).toEqual({ end: true, tables: first.tables });
     expect(JSON.stringify(lines)).toContain('{"$date":"1901-02-03T04:05:06.007Z"}');
     expect(readdirSync(dir)).toEqual(['first.ndjson.gz']);
@@ -112,7 +112,7 @@ describe.runIf(source)('backup and restore', () => {
       ['bad JSON half-way', () => rewrite(file, 'json.gz', (l) => l.map((x, i) => (i === 400 ? '{"oops' : x))), /line 401: is not valid JSON/],
       ['a changed value', () => rewrite(file, 'value.gz', (l) => l.map((x) => x.replace('Ünïcødé', 'Unicode'))), /checksums do not match/],
       ['no end line', () => rewrite(file, 'end.gz', (l) => l.filter((x) => !x.startsWith('{"end"'))), /cut short: it has no end line/],
-      ['another version', () => rewrite(file, 'v2.gz', (l) => [l[0]!.replace('"version":1', '"version":2'), ...l.slice(1)]), /line 1: has format version 2; this version reads version 1/],
+      ['another version', () => rewrite(file, 'v3.gz', (l) => [l[0]!.replace('"version":2', '"version":3'), ...l.slice(1)]), /line 1: has format version 3; this version reads versions 1 and 2/],
       ['another format', () => rewrite(file, 'fmt.gz', (l) => [l[0]!.replace(SNAPSHOT_FORMAT, 'other'), ...l.slice(1)]), /line 1: is not a book-catalogue-snapshot header/],
       ['a missing file', () => join(dir, 'missing.gz'), /cannot be read \(ENOENT\)/],
     ];

@@ -15,6 +15,7 @@ import {
   type Repositories,
 } from '../db';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
+import { portable } from './support/portable';
 
 const MARKER = 'SECRET-VALUE-7731';
 
@@ -77,11 +78,11 @@ for (const target of selectedTargets()) {
 
     it('the database constraints behind them map to NotNullViolationError and CheckViolationError', async () => {
       const before = await snapshot();
-      const { db, tables } = t.client;
-      const nullTitle = await t.client.run((d) => d.insert(tables.books).values({ title: sql`null`, authorId } as never)).catch((e: unknown) => toDbError(e));
+      const { db, tables } = portable(t.client);
+      const nullTitle = await portable(t.client).run((d) => d.insert(tables.books).values({ title: sql`null`, authorId } as never)).catch((e: unknown) => toDbError(e));
       expect(nullTitle).toBeInstanceOf(NotNullViolationError);
       expect((nullTitle as NotNullViolationError).field).toBe('title');
-      const badRating = await t.client.run(() => db.insert(tables.books).values({ title: MARKER, authorId, rating: 9 })).catch((e: unknown) => toDbError(e));
+      const badRating = await portable(t.client).run(() => db.insert(tables.books).values({ title: MARKER, authorId, rating: 9 })).catch((e: unknown) => toDbError(e));
       expect(badRating).toBeInstanceOf(CheckViolationError);
       expect((badRating as CheckViolationError).constraint).toBe('books_rating_range');
       expect((badRating as Error).message).not.toContain(MARKER);

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories, ValidationError, type Repositories } from '../db';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
+import { portable } from './support/portable';
 
 const HOSTILE = [
   "O'Brien's \"quoted\" book",
@@ -27,7 +28,7 @@ for (const target of selectedTargets()) {
       const authorId = (await repos.authors.create({ name: 'Canary' })).id;
       for (const title of HOSTILE) await repos.books.create({ title, authorId, genre: title });
       await repos.books.create({ title: 'plain title', authorId, genre: 'plain' });
-      canary = () => t.client.execute(sql`select id, name from ${t.client.tables.authors} order by id`);
+      canary = () => t.client.execute(sql`select id, name from ${portable(t.client).tables.authors} order by id`);
     });
     afterAll(() => t.cleanup());
 

@@ -11,8 +11,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getMigrationStatus, MigrationError, runMigrations, type DatabaseClient } from '../db';
 import { migrationsFolder, readMigrationFiles } from '../db/migrate/journal';
-import { expectedCatalogue } from '../db/introspect/expected';
-import { readCatalogue } from '../db/introspect/read';
+import { expectedCatalogue, readCatalogue } from '../db/tools/catalogue';
 import { writeMigrationFolder, type FakeMigration } from './support/migration-folder';
 import { freshDatabase, scriptEnv, selectedTargets, type TestDatabase } from './support/targets';
 

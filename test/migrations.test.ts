@@ -2,8 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMigrationStatus, MigrationError, runMigrations } from '../db';
 import { migrationsFolder, readMigrationFiles } from '../db/migrate/journal';
-import { expectedCatalogue } from '../db/introspect/expected';
-import { readCatalogue } from '../db/introspect/read';
+import { expectedCatalogue, readCatalogue } from '../db/tools/catalogue';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
 
 for (const target of selectedTargets()) {

@@ -7,24 +7,25 @@ import { existsSync, statSync } from 'node:fs';
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDatabase, type DatabaseClient } from '../db';
-import { planSeed } from '../db/seed-generator';
+import { planSeed } from '../db/tools/seed-generator';
 import { freshDatabase, scriptEnv, selectedTargets, type TestDatabase } from './support/targets';
+import { portable } from './support/portable';
 
 async function counts(db: DatabaseClient): Promise<number[]> {
-  const t = db.tables;
+  const { tables: t, run } = portable(db);
   const out: number[] = [];
-  for (const table of [t.authors, t.books, t.users, t.userBooks]) out.push(Number((await db.run((d) => d.select({ n: count() }).from(table)))[0]!.n));
+  for (const table of [t.authors, t.books, t.users, t.userBooks]) out.push(Number((await run((d) => d.select({ n: count() }).from(table)))[0]!.n));
   return out;
 }
 
 /** The seeded rows projected onto natural keys, sorted: equal across providers iff the data is. */
 async function projection(db: DatabaseClient) {
-  const t = db.tables;
-  const books = await db.run((d) =>
+  const { tables: t, run } = portable(db);
+  const books = await run((d) =>
     d.select({ isbn: t.books.isbn, title: t.books.title, genre: t.books.genre, rating: t.books.rating, price: t.books.price, pages: t.books.pages, inStock: t.books.inStock, author: t.authors.name })
       .from(t.books).innerJoin(t.authors, eq(t.authors.id, t.books.authorId)).orderBy(t.books.isbn),
   );
-  const reading = await db.run((d) =>
+  const reading = await run((d) =>
     d.select({ email: t.users.email, isbn: t.books.isbn, status: t.userBooks.status, rating: t.userBooks.rating })
       .from(t.userBooks).innerJoin(t.users, eq(t.users.id, t.userBooks.userId)).innerJoin(t.books, eq(t.books.id, t.userBooks.bookId))
       .orderBy(t.users.email, t.books.isbn),

@@ -3,9 +3,10 @@ import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseClient } from '../db';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
+import { portable } from './support/portable';
 
 async function authorCount(db: DatabaseClient): Promise<number> {
-  const [row] = await db.run((d) => d.select({ n: count() }).from(db.tables.authors));
+  const [row] = await portable(db).run((d) => d.select({ n: count() }).from(portable(db).tables.authors));
   return row!.n;
 }
 
@@ -21,9 +22,9 @@ for (const target of selectedTargets()) {
       const before = await authorCount(t.client);
       const result = await t.client.transaction(async (tx) => {
         expect(tx.inTransaction).toBe(true);
-        await tx.db.insert(tx.tables.authors).values({ name: 'first' });
+        await portable(tx).db.insert(portable(tx).tables.authors).values({ name: 'first' });
         await new Promise((resolve) => setTimeout(resolve, 5));
-        await tx.db.insert(tx.tables.authors).values({ name: 'second' });
+        await portable(tx).db.insert(portable(tx).tables.authors).values({ name: 'second' });
         return 'done';
       });
       expect(result).toBe('done');
@@ -35,9 +36,9 @@ for (const target of selectedTargets()) {
       const boom = new Error('boom');
       await expect(
         t.client.transaction(async (tx) => {
-          await tx.db.insert(tx.tables.authors).values({ name: 'lost' });
+          await portable(tx).db.insert(portable(tx).tables.authors).values({ name: 'lost' });
           await new Promise((resolve) => setTimeout(resolve, 5));
-          await tx.db.insert(tx.tables.authors).values({ name: 'lost too' });
+          await portable(tx).db.insert(portable(tx).tables.authors).values({ name: 'lost too' });
           throw boom;
         }),
       ).rejects.toBe(boom);
@@ -47,15 +48,15 @@ for (const target of selectedTargets()) {
     it('nests with a savepoint: the inner failure is undone, the outer work commits', async () => {
       const before = await authorCount(t.client);
       await t.client.transaction(async (tx) => {
-        await tx.db.insert(tx.tables.authors).values({ name: 'outer' });
+        await portable(tx).db.insert(portable(tx).tables.authors).values({ name: 'outer' });
         await expect(
           tx.transaction(async (inner) => {
-            await inner.db.insert(inner.tables.authors).values({ name: 'inner' });
+            await portable(inner).db.insert(portable(inner).tables.authors).values({ name: 'inner' });
             throw new Error('inner fails');
           }),
         ).rejects.toThrow('inner fails');
         await tx.transaction(async (inner) => {
-          await inner.db.insert(inner.tables.authors).values({ name: 'inner kept' });
+          await portable(inner).db.insert(portable(inner).tables.authors).values({ name: 'inner kept' });
         });
       });
       expect(await authorCount(t.client)).toBe(before + 2);

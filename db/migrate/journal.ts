@@ -2,6 +2,13 @@
  * Reads drizzle-kit's migration folder (meta/_journal.json + <tag>.sql) and compares it with what a
  * database has recorded. Applied migrations are matched by hash (sha256 of the .sql file, as drizzle
  * records it), never by "newest created_at", so a migration merged from another branch is not skipped.
+ *
+ * History rows keep drizzle 0.x's columns exactly (`hash`, `created_at` = the journal's `when`) and add the
+ * migration's tag in a column named `tag`. Not `name`: drizzle 1.0's migrator treats a table WITHOUT a
+ * `name` column as a 0.x history and upgrades it itself (matching each row by created_at to the second,
+ * else by hash; refusing rather than re-applying a row it cannot match), while a table that HAS `name`
+ * is trusted as is and any row whose name is not the 1.0 folder name is re-applied. See the README,
+ * "Upgrading to drizzle 1.0".
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -25,8 +32,8 @@ export interface MigrationFile {
 export interface AppliedRow {
   hash: string;
   createdAt: number;
-  /** The migration's tag, recorded by this runner (absent on rows written before it recorded names). */
-  name?: string | undefined;
+  /** The migration's tag (`0000_name`), recorded by this runner; absent on rows written before it did. */
+  tag?: string | undefined;
 }
 
 const journalSchema = z.object({

@@ -52,8 +52,9 @@ export interface TextOperators {
 }
 
 /** The operators a column accepts: comparisons everywhere, text operators on text columns. */
-export type Operators<C extends { _: { columnType: string; data: unknown } }> = Comparisons<NonNullable<C['_']['data']>> &
-  (C['_']['columnType'] extends TextColumnType ? TextOperators : Record<never, never>);
+export type Operators<C extends { _: { columnType: string; data: unknown } }> = C['_']['columnType'] extends TextColumnType
+  ? Comparisons<NonNullable<C['_']['data']>> & TextOperators
+  : Comparisons<NonNullable<C['_']['data']>>;
 
 /** `{ column: value }`, `{ column: [a, b] }` or `{ column: { gt, … } }`, plus `search` and, where the table has `createdAt`, creation time. */
 export type Filters<T extends PgTable> = {

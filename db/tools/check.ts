@@ -14,7 +14,7 @@ import type { ProviderName } from '../env';
 import { internalsOf } from '../internals';
 import { getMigrationStatus } from '../migrate';
 import { migrationsFolder } from '../migrate/journal';
-import { expectedCatalogue } from './expected';
+import { expectedCatalogue } from './catalogue';
 
 interface KitConfig {
   dialect: string;

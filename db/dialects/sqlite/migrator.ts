@@ -3,7 +3,7 @@
  * BEGIN IMMEDIATE transaction (other processes wait on the write lock). Foreign keys are switched off
  * OUTSIDE the transaction, where the pragma takes effect, so drizzle-kit's table rebuilds cannot empty
  * child tables through ON DELETE CASCADE; `PRAGMA foreign_key_check` must pass before the commit.
- * Each history row names its migration (`name`, added to drizzle's table and filled for older rows).
+ * Each history row also names its migration in a `tag` column (see migrate/journal.ts).
  */
 import type Database from 'better-sqlite3';
 import type { DatabaseClient } from '../../client';
@@ -22,8 +22,8 @@ function nativeOf(client: DatabaseClient): Database.Database {
 function readRows(native: Database.Database): AppliedRow[] {
   const exists = native.prepare(`select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'`).get();
   if (!exists) return [];
-  const rows = native.prepare('select * from __drizzle_migrations order by id').all() as { hash: string; created_at: number; name?: unknown }[];
-  return rows.map((r) => ({ hash: r.hash, createdAt: Number(r.created_at), name: typeof r.name === 'string' ? r.name : undefined }));
+  const rows = native.prepare('select * from __drizzle_migrations order by id').all() as { hash: string; created_at: number; tag?: unknown }[];
+  return rows.map((r) => ({ hash: r.hash, createdAt: Number(r.created_at), tag: typeof r.tag === 'string' ? r.tag : undefined }));
 }
 
 /** The recorded rows, oldest first (empty when the table does not exist yet). */
@@ -35,12 +35,12 @@ export function readSqliteHistory(client: DatabaseClient): Promise<AppliedRow[]>
 function applyPending(native: Database.Database, files: MigrationFile[], folder: string): string[] {
   native.exec(CREATE_TABLE);
   const columns = native.prepare(`select name from pragma_table_info('__drizzle_migrations')`).all() as { name: string }[];
-  if (!columns.some((c) => c.name === 'name')) native.exec('ALTER TABLE __drizzle_migrations ADD COLUMN name text');
+  if (!columns.some((c) => c.name === 'tag')) native.exec('ALTER TABLE __drizzle_migrations ADD COLUMN tag text');
   const plan = planMigrations(files, readRows(native));
   assertConsistent(plan, folder);
-  const name = native.prepare('update __drizzle_migrations set name = ? where hash = ? and name is null');
-  for (const file of plan.applied) name.run(file.tag, file.hash);
-  const record = native.prepare('insert into __drizzle_migrations (hash, created_at, name) values (?, ?, ?)');
+  const tag = native.prepare('update __drizzle_migrations set tag = ? where hash = ? and tag is null');
+  for (const file of plan.applied) tag.run(file.tag, file.hash);
+  const record = native.prepare('insert into __drizzle_migrations (hash, created_at, tag) values (?, ?, ?)');
   for (const file of plan.pending) {
     for (const [index, statement] of file.statements.entries()) {
       try {

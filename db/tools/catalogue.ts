@@ -1,6 +1,8 @@
-/** The structure db/schema.ts declares, in the normalised form the catalogue readers return. */
+/** The structure db/schema.ts declares and the structure a database has, in one normalised form (db:check compares them). */
 import { getTableConfig } from 'drizzle-orm/pg-core';
+import type { DatabaseClient } from '../client';
 import type { CatalogueTable } from '../dialects/catalogue';
+import { internalsOf } from '../internals';
 import { SCHEMA_TABLES } from '../tables';
 
 /** Every table of db/schema.ts, normalised and sorted. */
@@ -27,5 +29,13 @@ export function expectedCatalogue(): Record<string, CatalogueTable> {
         .sort((a, b) => a.columns.localeCompare(b.columns)),
     };
   }
+  return out;
+}
+
+/** The structure of every table of the schema as the database sees it (same normalised form). */
+export async function readCatalogue(client: DatabaseClient): Promise<Record<string, CatalogueTable>> {
+  const { dialect } = internalsOf(client);
+  const out: Record<string, CatalogueTable> = {};
+  for (const { name } of SCHEMA_TABLES) out[name] = await dialect.readTable(client, name);
   return out;
 }
