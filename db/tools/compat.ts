@@ -55,8 +55,8 @@ export async function liveShape(client: DatabaseClient): Promise<SchemaShape> {
  * Throws MigrationError unless `client` has applied all its migrations and holds exactly the schema's
  * tables and columns; the message names the side (`role`), the first difference and the command to run.
  */
-export async function assertMatchesSchema(role: string, client: DatabaseClient): Promise<string> {
-  const status = await getMigrationStatus(client);
+export async function assertMatchesSchema(role: string, client: DatabaseClient, folder?: string): Promise<string> {
+  const status = await getMigrationStatus(client, folder === undefined ? {} : { folder });
   const p = client.provider;
   if (status.modified.length + status.unknown.length > 0) {
     throw new MigrationError(`The ${role} (${p}) has a migration history that does not match drizzle/migrations/${p}: see npm run db:status ${p}`);

@@ -30,6 +30,8 @@ export interface CopyOptions {
   /** Rows per read and per write (default 1000). */
   batchSize?: number;
   onProgress?: (progress: CopyProgress) => void;
+  /** Migration folders to check each side against (default drizzle/migrations/<provider>). */
+  migrations?: { from?: string; to?: string };
 }
 
 /** One table compared on both sides. */
@@ -128,8 +130,8 @@ export async function copyDatabase(options: CopyOptions): Promise<TransferReport
   const batchSize = batchSizeOf(options.batchSize);
   if (from.target === to.target) throw new ValidationError('copy', [{ path: 'to', message: 'is the same database as from' }]);
   const started = Date.now();
-  await assertMatchesSchema('source', from);
-  await assertMatchesSchema('target', to);
+  await assertMatchesSchema('source', from, options.migrations?.from);
+  await assertMatchesSchema('target', to, options.migrations?.to);
   const source = await withReadSnapshot(from, async (src) => {
     await writeTables(to, sourceBatches(src, batchSize), options);
     // Same snapshot as the rows copied, so a concurrent writer on the source cannot cause a false mismatch.

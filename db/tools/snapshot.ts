@@ -47,6 +47,8 @@ export interface SnapshotOptions {
   /** Rows per read and per write (default 1000). */
   batchSize?: number;
   onProgress?: (progress: CopyProgress) => void;
+  /** Migration folder to check the database against (default drizzle/migrations/<provider>). */
+  migrations?: string;
 }
 
 export interface BackupReport {
@@ -176,7 +178,7 @@ export async function verifySnapshot(file: string): Promise<{ header: SnapshotHe
 export async function backupDatabase(client: DatabaseClient, options: SnapshotOptions & { out: string }): Promise<BackupReport> {
   const batchSize = batchSizeOf(options.batchSize);
   const started = Date.now();
-  const schema = await assertMatchesSchema('source', client);
+  const schema = await assertMatchesSchema('source', client, options.migrations);
   mkdirSync(dirname(options.out), { recursive: true });
   const partial = `${options.out}.partial`;
   const gzip = createGzip();
@@ -227,7 +229,7 @@ export async function restoreDatabase(client: DatabaseClient, file: string, opti
   const started = Date.now();
   const snapshot = await openSnapshot(file);
   try {
-    await assertMatchesSchema('target', client);
+    await assertMatchesSchema('target', client, options.migrations);
     const verified: TableChecksum[] = [];
     await writeTables(client, snapshot.batches(batchSize, verified), options);
     return { ...compareTables(verified, await tableChecksums(client, { batchSize }), started), header: snapshot.header };

@@ -81,7 +81,7 @@ function overridesFor(target: TestTarget, name: string): { runtime: ProviderOver
 }
 
 /** A new empty database for `target` (migrated unless `migrate: false`), with a handle on it. */
-export async function freshDatabase(target: TestTarget, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function freshDatabase(target: TestTarget, options: { migrate?: boolean; folder?: string } = {}): Promise<TestDatabase> {
   const name = `t_${target.name.replace('-', '_')}_${randomBytes(5).toString('hex')}`;
   let runtime: ProviderOverrides;
   let direct: ProviderOverrides;
@@ -99,7 +99,7 @@ export async function freshDatabase(target: TestTarget, options: { migrate?: boo
   if (options.migrate !== false) {
     const migrator = createDatabaseClient(target.provider, direct);
     try {
-      await runMigrations(migrator);
+      await runMigrations(migrator, options.folder === undefined ? {} : { folder: options.folder });
     } finally {
       await migrator.close();
     }
