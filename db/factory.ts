@@ -51,11 +51,10 @@ export function resolveConfig(provider: ProviderName, overrides: ProviderOverrid
   const fromEnv = firstSet(env, PROVIDERS[provider].urlVariables);
   const definition = PROVIDERS[provider];
   const url = overrides.url ?? fromEnv ?? definition.defaultUrl ?? '';
-  const driver = overrides.driver ?? (env.NEON_DRIVER === 'http' ? 'http' : 'ws');
   return Object.freeze({
     url,
     directUrl: overrides.directUrl ?? (definition.directUrlVariable ? firstSet(env, [definition.directUrlVariable]) : undefined),
-    driver,
+    driver: overrides.driver,
     poolMax: overrides.poolMax ?? env.DB_POOL_MAX,
     idleTimeout: overrides.idleTimeout ?? env.DB_IDLE_TIMEOUT,
     connectTimeout: overrides.connectTimeout ?? env.DB_CONNECT_TIMEOUT,

@@ -1,6 +1,7 @@
 /** Every repository method, with assertions on the data, on every provider. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories, NotFoundError, ValidationError, type Repositories } from '../db';
+import { portable } from './support/portable';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
 
 for (const target of selectedTargets()) {
@@ -179,6 +180,47 @@ for (const target of selectedTargets()) {
       await expect(repos.users.create({ email: 'not an email' })).rejects.toThrow(/email/);
       await expect(repos.books.bulkCreate([{ title: 'ok', authorId: le }, { title: 'bad', authorId: le, rating: 7 }])).rejects.toThrow(/row 1/);
       expect(await repos.books.count()).toBe(before);
+    });
+
+    it('text operators on a non-text column are a ValidationError on every provider, never SQL', async () => {
+      for (const filters of [{ pages: { contains: '2' } }, { rating: { startsWith: '4' } }, { inStock: { contains: 't' } }]) {
+        const error = await repos.books.findMany({ filters } as never).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).issues[0]!.message).toBe('text operators apply to text columns only');
+      }
+    });
+
+    it('upsert targets only the primary key or a unique constraint', async () => {
+      const error = await repos.users.upsert({ email: 'target@example.com', name: 'x' }, { target: 'name' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toContain('must be the primary key or a unique constraint: [id] or [email]');
+      expect(await repos.users.count({ email: 'target@example.com' })).toBe(0);
+    });
+
+    it('a composite key must hold exactly its fields of the right types', async () => {
+      const user = await repos.users.create({ email: 'composite@example.com' });
+      const [book] = await repos.books.findMany({ pagination: { limit: 1 } });
+      await repos.userBooks.setStatus(user.id, book!.id, 'reading');
+      expect(await repos.userBooks.findById({ userId: user.id, bookId: book!.id })).toMatchObject({ status: 'reading' });
+      for (const id of [{ userId: user.id }, { userId: user.id, bookId: String(book!.id) }, { userId: user.id, bookId: book!.id, status: 'reading' }, user.id]) {
+        expect(await repos.userBooks.findById(id as never)).toBeNull();
+        expect(await repos.userBooks.exists(id as never)).toBe(false);
+      }
+    });
+
+    it('public objects carry no internal helper', () => {
+      for (const repo of Object.values(repos)) for (const name of ['run', 'table', 'columns', 'live', 'read']) expect(repo).not.toHaveProperty(name);
+      for (const name of ['run', 'connection']) expect(t.client).not.toHaveProperty(name);
+    });
+
+    it('relational queries of db/schema.ts work on every provider', async () => {
+      const rows = await portable(t.client).run((db) => db.query.authors.findMany({ with: { books: { columns: { isbn: true } } }, orderBy: (a, { asc }) => asc(a.id) }));
+      expect(rows.slice(0, 2).map((a) => [a.name, a.books.map((b) => b.isbn).sort()])).toEqual([
+        ['Ursula K. Le Guin', ['isbn-1', 'isbn-2']],
+        ['Chinua Achebe', ['isbn-3', 'isbn-4']],
+      ]);
+      const book = await portable(t.client).run((db) => db.query.books.findFirst({ where: (b, { eq }) => eq(b.isbn, 'isbn-3'), with: { author: true } }));
+      expect(book?.author.name).toBe('Chinua Achebe');
     });
   });
 }

@@ -14,7 +14,7 @@ import { freshDatabase, selectedTargets, type TestDatabase } from './support/tar
 const MISSING_PREPARED = /prepared statement "[^"]+" does not exist/g;
 const missingPreparedCount = () => (readFileSync(inject('testEnv').pgLogFile, 'utf8').match(MISSING_PREPARED) ?? []).length;
 
-for (const target of selectedTargets()) {
+for (const target of selectedTargets().filter((t) => t.capabilities.transactionPooler || t.capabilities.rowLevelSecurity)) {
   describe(`${target.name}: Supabase capabilities`, () => {
     let t: TestDatabase;
     beforeAll(async () => {
@@ -22,11 +22,8 @@ for (const target of selectedTargets()) {
     });
     afterAll(() => t.cleanup());
 
-    it('behind a transaction pooler, hot paths never hit a missing prepared statement (server log)', async () => {
-      if (!t.client.capabilities.transactionPooler) {
-        expect(t.client.capabilities.transactionPooler).toBe(false);
-        return;
-      }
+    it.runIf(target.capabilities.transactionPooler)('behind a transaction pooler, hot paths never hit a missing prepared statement (server log)', async () => {
+      expect(t.client.capabilities.transactionPooler).toBe(true);
       expect((await createRepositories(t.client).authors.bulkCreate(Array.from({ length: 20 }, (_, i) => ({ name: `p${i}` })))).count).toBe(20);
       const work = async (url: string, provider: 'supabase' | 'local') => {
         const db = createDatabaseClient(provider, { url, poolMax: 8 });
@@ -51,11 +48,7 @@ for (const target of selectedTargets()) {
       expect(missingPreparedCount()).toBeGreaterThan(before);
     });
 
-    it('has the anon/authenticated/service_role roles and auth.uid() from transaction-local claims', async () => {
-      if (!t.client.capabilities.rowLevelSecurity) {
-        expect(t.client.capabilities.rowLevelSecurity).toBe(false);
-        return;
-      }
+    it.runIf(target.capabilities.rowLevelSecurity)('has the anon/authenticated/service_role roles and auth.uid() from transaction-local claims', async () => {
       const sub = randomUUID();
       const rows = await t.client.transaction(async (tx) => {
         await tx.execute(sql`select set_config('request.jwt.claims', ${JSON.stringify({ sub, role: 'authenticated' })}, true)`);

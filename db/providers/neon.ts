@@ -13,7 +13,7 @@ import ws from 'ws';
 import { checkPostgresUrl, maskUrl, type Env } from '../env';
 import { pgRunTransaction } from '../dialects/pg/session';
 import { RELATIONAL_SCHEMA } from '../tables';
-import type { ProviderDefinition } from './types';
+import type { ProviderDefinition, ResolvedConfig } from './types';
 
 /** neonConfig is global in the driver; it is set from the environment on every connect. */
 function configureDriver(env: Env): void {
@@ -26,6 +26,11 @@ function configureDriver(env: Env): void {
     neonConfig.pipelineConnect = false;
   }
   if (env.NEON_HTTP_ENDPOINT) neonConfig.fetchEndpoint = env.NEON_HTTP_ENDPOINT;
+}
+
+/** 'http' when the caller or NEON_DRIVER asks for it; the WebSocket pool otherwise. */
+function driverOf(config: ResolvedConfig): 'ws' | 'http' {
+  return config.driver ?? (config.env.NEON_DRIVER === 'http' ? 'http' : 'ws');
 }
 
 export const neonProvider: ProviderDefinition = {
@@ -47,10 +52,10 @@ export const neonProvider: ProviderDefinition = {
     singleConnection: false,
     rowLevelSecurity: false,
     transactionPooler: false,
-    httpQueries: config.driver === 'http',
+    httpQueries: driverOf(config) === 'http',
   }),
 
-  describe: (config) => `${maskUrl(config.url)} (${config.driver === 'http' ? 'http' : 'websocket'})`,
+  describe: (config) => `${maskUrl(config.url)} (${driverOf(config) === 'http' ? 'http' : 'websocket'})`,
 
   connect(config) {
     configureDriver(config.env);
@@ -64,7 +69,7 @@ export const neonProvider: ProviderDefinition = {
     pool.on('error', () => undefined);
     const poolDb = drizzleWs({ client: pool, schema: RELATIONAL_SCHEMA });
     return {
-      db: config.driver === 'http' ? drizzleHttp({ client: neon(config.url), schema: RELATIONAL_SCHEMA }) : poolDb,
+      db: driverOf(config) === 'http' ? drizzleHttp({ client: neon(config.url), schema: RELATIONAL_SCHEMA }) : poolDb,
       transactionDb: poolDb,
       runTransaction: pgRunTransaction,
       close: () => pool.end(),

@@ -47,7 +47,8 @@ export interface ProviderOverrides {
 export interface ResolvedConfig {
   url: string;
   directUrl: string | undefined;
-  driver: 'ws' | 'http';
+  /** The driver asked for by the caller, if any (neon: 'ws' or 'http'; otherwise from NEON_DRIVER). */
+  driver: 'ws' | 'http' | undefined;
   poolMax: number;
   idleTimeout: number;
   connectTimeout: number;

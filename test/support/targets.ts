@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { createDatabaseClient, runMigrations, type DatabaseClient, type ProviderName, type ProviderOverrides } from '../../db';
+import { capabilitiesOf, createDatabaseClient, runMigrations, type Capabilities, type DatabaseClient, type ProviderName, type ProviderOverrides } from '../../db';
 import { installSupabaseEnvironment } from './supabase-env';
 
 export const TARGET_NAMES = ['sqlite', 'local', 'supabase', 'neon-ws', 'neon-http'] as const;
@@ -18,20 +18,28 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 export interface TestTarget {
   name: TargetName;
   provider: ProviderName;
+  /** What the target's handles can do, known before any server starts: tests register by it. */
+  capabilities: Capabilities;
 }
 
 const PROVIDER_OF: Record<TargetName, ProviderName> = { sqlite: 'sqlite', local: 'local', supabase: 'supabase', 'neon-ws': 'neon', 'neon-http': 'neon' };
 
+function target(name: TargetName): TestTarget {
+  // The URLs' shape (pooler hint, driver) decides capabilities; host and port do not, so placeholders do.
+  const shape = overridesFor(name, 'placeholder', { host: '127.0.0.1', user: 'u', password: 'p', port: 5432 }, 6432).runtime;
+  return { name, provider: PROVIDER_OF[name], capabilities: capabilitiesOf(PROVIDER_OF[name], name === 'sqlite' ? { url: ':memory:' } : shape) };
+}
+
 /** The targets selected by PROVIDERS (default: all). An unknown name fails the run instead of skipping. */
 export function selectedTargets(filter = process.env.PROVIDERS): TestTarget[] {
-  if (!filter?.trim()) return TARGET_NAMES.map((name) => ({ name, provider: PROVIDER_OF[name] }));
+  if (!filter?.trim()) return TARGET_NAMES.map(target);
   const wanted = new Set<TargetName>();
   for (const raw of filter.split(',').map((s) => s.trim()).filter(Boolean)) {
     if (raw === 'neon') ['neon-ws', 'neon-http'].forEach((n) => wanted.add(n as TargetName));
     else if ((TARGET_NAMES as readonly string[]).includes(raw)) wanted.add(raw as TargetName);
     else throw new Error(`PROVIDERS lists unknown target "${raw}"; use ${TARGET_NAMES.join(', ')} or neon`);
   }
-  return TARGET_NAMES.filter((n) => wanted.has(n)).map((name) => ({ name, provider: PROVIDER_OF[name] }));
+  return TARGET_NAMES.filter((n) => wanted.has(n)).map(target);
 }
 
 /** True when the selected targets need the PostgreSQL server. */
@@ -51,9 +59,10 @@ export interface TestDatabase {
   cleanup(): Promise<void>;
 }
 
-function pgUrl(db: string, port: number, params = ''): string {
-  const { host, user, password } = inject('testEnv').pg;
-  return `postgres://${user}:${password}@${host}:${port}/${db}${params}`;
+type PgLogin = { host: string; user: string; password: string; port: number };
+
+function pgUrl(db: string, port: number, params = '', login: PgLogin = inject('testEnv').pg): string {
+  return `postgres://${login.user}:${login.password}@${login.host}:${port}/${db}${params}`;
 }
 
 async function adminSql<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
@@ -65,12 +74,11 @@ async function adminSql<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
   }
 }
 
-function overridesFor(target: TestTarget, name: string): { runtime: ProviderOverrides; direct: ProviderOverrides } {
-  const env = inject('testEnv');
-  const direct = { url: pgUrl(name, env.pg.port) };
-  switch (target.name) {
+function overridesFor(target: TargetName, name: string, login: PgLogin, pgbouncerPort: number): { runtime: ProviderOverrides; direct: ProviderOverrides } {
+  const direct = { url: pgUrl(name, login.port, '', login) };
+  switch (target) {
     case 'supabase':
-      return { runtime: { url: pgUrl(name, env.pgbouncerPort, '?pgbouncer=true'), directUrl: direct.url }, direct };
+      return { runtime: { url: pgUrl(name, pgbouncerPort, '?pgbouncer=true', login), directUrl: direct.url }, direct };
     case 'neon-ws':
       return { runtime: { ...direct, driver: 'ws' }, direct: { ...direct, driver: 'ws' } };
     case 'neon-http':
@@ -93,7 +101,8 @@ export async function freshDatabase(target: TestTarget, options: { migrate?: boo
   } else {
     await adminSql((sql) => sql.unsafe(`create database "${name}"`));
     if (target.name === 'supabase') await installSupabaseEnvironment(pgUrl(name, inject('testEnv').pg.port));
-    ({ runtime, direct } = overridesFor(target, name));
+    const env = inject('testEnv');
+    ({ runtime, direct } = overridesFor(target.name, name, env.pg, env.pgbouncerPort));
     drop = () => adminSql((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`)).then(() => undefined);
   }
   if (options.migrate !== false) {
