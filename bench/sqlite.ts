@@ -24,26 +24,62 @@ export async function benchSqlite(iterations: number): Promise<void> {
     const id = (i: number) => (i % 10_000) + 1;
     // Drizzle alone, to separate its row mapping (Date, boolean, json) from the repository's own cost.
     const { books } = db.tables;
-    const drizzleById = db.db.select().from(books).where(and(eq(books.id, sql.placeholder('id')), isNull(books.deletedAt))).limit(1).prepare();
+    const drizzleById = db.db
+      .select()
+      .from(books)
+      .where(and(eq(books.id, sql.placeholder('id')), isNull(books.deletedAt)))
+      .limit(1)
+      .prepare();
 
-    report('sqlite findById', await compare([
-      { name: 'raw better-sqlite3 (prepared)', run: (i) => byId.get(id(i)) },
-      { name: 'drizzle prepared query (mapped rows)', run: (i) => drizzleById.execute({ id: id(i) }) },
-      { name: 'repos.books.findById', run: (i) => repos.books.findById(id(i)) },
-    ], iterations));
-    report('sqlite count', await compare([
-      { name: 'raw better-sqlite3 (prepared)', run: () => countLive.get() },
-      { name: 'repos.books.count', run: () => repos.books.count() },
-    ], Math.floor(iterations / 10)));
-    report('sqlite create (one row)', await compare([
-      { name: 'raw better-sqlite3 (prepared)', run: (i) => insert.get(`raw ${i}`, authorId) },
-      { name: 'repos.books.create', run: (i) => repos.books.create({ title: `repo ${i}`, authorId }) },
-    ], iterations));
+    report(
+      'sqlite findById',
+      await compare(
+        [
+          { name: 'raw better-sqlite3 (prepared)', run: (i) => byId.get(id(i)) },
+          { name: 'drizzle prepared query (mapped rows)', run: (i) => drizzleById.execute({ id: id(i) }) },
+          { name: 'repos.books.findById', run: (i) => repos.books.findById(id(i)) },
+        ],
+        iterations,
+      ),
+    );
+    report(
+      'sqlite count',
+      await compare(
+        [
+          { name: 'raw better-sqlite3 (prepared)', run: () => countLive.get() },
+          { name: 'repos.books.count', run: () => repos.books.count() },
+        ],
+        Math.floor(iterations / 10),
+      ),
+    );
+    report(
+      'sqlite create (one row)',
+      await compare(
+        [
+          { name: 'raw better-sqlite3 (prepared)', run: (i) => insert.get(`raw ${i}`, authorId) },
+          { name: 'repos.books.create', run: (i) => repos.books.create({ title: `repo ${i}`, authorId }) },
+        ],
+        iterations,
+      ),
+    );
     const batch = Array.from({ length: 10_000 }, (_, i) => ({ title: `bulk ${i}`, authorId, rating: 3 }));
-    report('sqlite bulk insert, 10,000 rows per op', await compare([
-      { name: 'raw better-sqlite3 (prepared, 1 tx)', run: () => native.transaction(() => { for (const r of batch) insert.run(r.title, r.authorId); })() },
-      { name: 'repos.books.bulkCreate', run: () => repos.books.bulkCreate(batch) },
-    ], 3, 3));
+    report(
+      'sqlite bulk insert, 10,000 rows per op',
+      await compare(
+        [
+          {
+            name: 'raw better-sqlite3 (prepared, 1 tx)',
+            run: () =>
+              native.transaction(() => {
+                for (const r of batch) insert.run(r.title, r.authorId);
+              })(),
+          },
+          { name: 'repos.books.bulkCreate', run: () => repos.books.bulkCreate(batch) },
+        ],
+        3,
+        3,
+      ),
+    );
   } finally {
     native.close();
     await db.close();

@@ -76,8 +76,7 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
   const serialize = tx ? undefined : connection.serialize;
   const run = <T>(fn: (db: AppDatabase) => Promise<T>): Promise<T> => (serialize ? serialize(() => fn(db)) : fn(db));
 
-  const once = <T>(fn: (tx: DatabaseClient) => Promise<T>) =>
-    connection.runTransaction(tx ?? connection.transactionDb, (inner) => fn(createClient(opened, inner)));
+  const once = <T>(fn: (tx: DatabaseClient) => Promise<T>) => connection.runTransaction(tx ?? connection.transactionDb, (inner) => fn(createClient(opened, inner)));
 
   const base: HandleBase = {
     provider: opened.provider,

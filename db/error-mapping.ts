@@ -4,16 +4,7 @@
  * message names the constraint or column, never a value or a connection string.
  */
 import { maskSecrets } from './env';
-import {
-  CheckViolationError,
-  ConnectionError,
-  DbError,
-  ForeignKeyViolationError,
-  NotNullViolationError,
-  QueryError,
-  TransactionConflictError,
-  UniqueViolationError,
-} from './errors';
+import { CheckViolationError, ConnectionError, DbError, ForeignKeyViolationError, NotNullViolationError, QueryError, TransactionConflictError, UniqueViolationError } from './errors';
 
 interface DriverFields {
   code?: string;
@@ -57,13 +48,24 @@ function sqliteSubject(message: string): { table?: string; column?: string; cons
 }
 
 const CONNECTION_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EAI_AGAIN',
-  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'SQLITE_CANTOPEN',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'SQLITE_CANTOPEN',
 ]);
 
 /** Server messages quote offending input (`invalid input syntax for type uuid: "abc"`): hide it. */
 function maskValues(message: string): string {
-  return maskSecrets(message).replace(/:\s*"[^"]*"/g, ': "…"').slice(0, 300);
+  return maskSecrets(message)
+    .replace(/:\s*"[^"]*"/g, ': "…"')
+    .slice(0, 300);
 }
 
 /** Maps any error thrown by a driver or Drizzle to a DbError; DbErrors pass through unchanged. */
@@ -75,9 +77,7 @@ export function toDbError(error: unknown, context = 'query'): DbError {
   const constraint = f.constraint ?? sqlite.constraint;
   const column = f.column ?? sqlite.column;
   const table = f.table ?? sqlite.table;
-  const on = [table && column ? `${table}.${column}` : column ?? table, constraint && `constraint ${constraint}`]
-    .filter(Boolean)
-    .join(', ');
+  const on = [table && column ? `${table}.${column}` : (column ?? table), constraint && `constraint ${constraint}`].filter(Boolean).join(', ');
   const where = on ? ` (${on})` : '';
   const detail = { constraint, field: column };
 

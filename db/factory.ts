@@ -63,11 +63,7 @@ export function resolveConfig(provider: ProviderName, overrides: ProviderOverrid
 }
 
 /** Checks a provider's configuration without connecting. */
-export function validateProviderConfig(
-  provider: string,
-  overrides: ProviderOverrides = {},
-  source: NodeJS.ProcessEnv = process.env,
-): { ok: boolean; problems: string[] } {
+export function validateProviderConfig(provider: string, overrides: ProviderOverrides = {}, source: NodeJS.ProcessEnv = process.env): { ok: boolean; problems: string[] } {
   try {
     const name = assertProviderName(provider);
     const problems = PROVIDERS[name].validate(resolveConfig(name, overrides, source));

@@ -10,20 +10,7 @@
  * if you need exact decimal arithmetic, keep integer cents in a separate column.
  */
 import { relations, sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Reading statuses a user can give a book. */
 export const READING_STATUSES = ['want_to_read', 'reading', 'read'] as const;

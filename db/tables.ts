@@ -25,9 +25,7 @@ const entries = Object.entries(schema as Record<string, unknown>);
 export const PG_TABLES = Object.freeze(Object.fromEntries(entries.filter(([, v]) => is(v, PgTable)))) as Tables;
 
 /** Tables and relations, for `drizzle({ schema })` on Postgres clients. */
-export const RELATIONAL_SCHEMA = Object.freeze(
-  Object.fromEntries(entries.filter(([, v]) => is(v, PgTable) || isRelations(v))),
-) as RelationalSchema;
+export const RELATIONAL_SCHEMA = Object.freeze(Object.fromEntries(entries.filter(([, v]) => is(v, PgTable) || isRelations(v)))) as RelationalSchema;
 
 /** True for the value `relations(table, …)` returns. */
 export function isRelations(value: unknown): value is Relations {
@@ -73,7 +71,10 @@ function parentsFirst(tables: TableInfo[]): TableInfo[] {
   while (ordered.length < tables.length) {
     const next = tables.find((t) => !placed.has(t.name) && [...parents.get(t.name)!].every((p) => p === t.name || placed.has(p)));
     if (!next) {
-      const rest = tables.filter((t) => !placed.has(t.name)).map((t) => t.name).join(', ');
+      const rest = tables
+        .filter((t) => !placed.has(t.name))
+        .map((t) => t.name)
+        .join(', ');
       throw new UnsupportedSchemaError(rest, 'foreign keys form a cycle', 'break the cycle with a nullable key filled in afterwards');
     }
     ordered.push(next);
@@ -83,9 +84,7 @@ function parentsFirst(tables: TableInfo[]): TableInfo[] {
 }
 
 /** Every table of db/schema.ts, parents before children (copy and seed order; reverse it to delete). */
-export const SCHEMA_TABLES: readonly TableInfo[] = Object.freeze(
-  parentsFirst((Object.entries(PG_TABLES) as [TableKey, PgTable][]).map(([key, table]) => describeTable(key, table))),
-);
+export const SCHEMA_TABLES: readonly TableInfo[] = Object.freeze(parentsFirst((Object.entries(PG_TABLES) as [TableKey, PgTable][]).map(([key, table]) => describeTable(key, table))));
 
 /** The description of the table exported as `key`. */
 export function tableInfo(key: TableKey): TableInfo {

@@ -6,7 +6,7 @@ import { printTable, progressReporter } from './progress';
 
 const USAGE = `Usage: npm run db:backup -- [--out file] [--from provider] [--batch-size N] [--progress]
   Writes every row of every table (soft-deleted rows too, one consistent snapshot) to a gzip file of
-  JSON lines that npm run db:restore loads into any provider at the same migration level.
+  JSON lines that npm run db:restore loads into any provider holding the same tables and columns.
   --out FILE       where to write (default data/backups/<provider>-<UTC time>.ndjson.gz); appears only when complete
   --from PROVIDER  one of ${PROVIDER_NAMES.join(', ')} (default: the current provider)
   --batch-size N   rows per read (default 1000)
@@ -24,7 +24,10 @@ runScript(USAGE, async (argv) => {
   try {
     console.log(`backup: ${provider} (${db.target}) -> ${out}`);
     const report = await backupDatabase(db, { out, batchSize, onProgress: progressReporter(values.progress ?? false) });
-    printTable(['table', 'rows', 'sha256'], report.tables.map((t) => [t.table, t.rows, t.checksum.slice(0, 12)]));
+    printTable(
+      ['table', 'rows', 'sha256'],
+      report.tables.map((t) => [t.table, t.rows, t.checksum.slice(0, 12)]),
+    );
     console.log(`wrote ${report.file} (${report.bytes} bytes, schema ${report.schema}) in ${(report.ms / 1000).toFixed(2)} s; read back and verified`);
   } finally {
     await db.close();

@@ -5,8 +5,9 @@ import { printTable, progressReporter } from './progress';
 
 const USAGE = `Usage: npm run db:copy -- --from <provider> --to <provider> [--truncate] [--batch-size N] [--progress]
   Copies every row of every table (soft-deleted rows too) into the target in ONE transaction, then
-  compares row counts and checksums of both sides; exit 1 on any difference. Both databases must be at
-  the same migration level. Connections come from the usual variables (supabase: SUPABASE_DIRECT_URL when set).
+  compares row counts and checksums of both sides; exit 1 on any difference. Both databases must hold
+  the tables and columns of db/schema.ts (all their migrations applied). Connections come from the usual
+  variables (supabase: SUPABASE_DIRECT_URL when set).
   --from, --to    one of ${PROVIDER_NAMES.join(', ')}
   --truncate      replace the target's rows (default: refuse a target that has rows)
   --batch-size N  rows per read and per write (default 1000)
@@ -14,7 +15,10 @@ const USAGE = `Usage: npm run db:copy -- --from <provider> --to <provider> [--tr
 
 /** A progress bar on a terminal; plain lines when --progress asks for them elsewhere; nothing otherwise. */
 runScript(USAGE, async (argv) => {
-  const { values } = parseCommandLine({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' }, truncate: { type: 'boolean' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' } } });
+  const { values } = parseCommandLine({
+    args: argv,
+    options: { from: { type: 'string' }, to: { type: 'string' }, truncate: { type: 'boolean' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' } },
+  });
   for (const side of ['from', 'to'] as const) {
     const name = values[side];
     if (name === undefined) throw new UsageError(`--${side} is required`);
@@ -35,7 +39,12 @@ runScript(USAGE, async (argv) => {
       );
       const rows = report.tables.reduce((n, t) => n + t.targetRows, 0);
       if (!report.ok) {
-        console.error(`error: the target differs from the source in ${report.tables.filter((t) => !t.match).map((t) => t.table).join(', ')}`);
+        console.error(
+          `error: the target differs from the source in ${report.tables
+            .filter((t) => !t.match)
+            .map((t) => t.table)
+            .join(', ')}`,
+        );
         return 1;
       }
       console.log(`copied ${rows} rows in ${(report.ms / 1000).toFixed(2)} s; row counts and checksums match`);

@@ -4,8 +4,8 @@ import { parseCommandLine, runScript, UsageError } from './cli';
 import { printTable, progressReporter } from './progress';
 
 const USAGE = `Usage: npm run db:restore -- <file> [--to provider] [--truncate] [--batch-size N] [--progress]
-  Loads a snapshot written by npm run db:backup into a database at the same migration level, in ONE
-  transaction (a bad file or a failure leaves the target as it was), then compares row counts and
+  Loads a snapshot written by npm run db:backup into a database that holds the tables and columns of
+  db/schema.ts (all its migrations applied), in ONE transaction (a bad file or a failure leaves the target as it was), then compares row counts and
   checksums with the snapshot's; exit 1 on any difference.
   --to PROVIDER   one of ${PROVIDER_NAMES.join(', ')} (default: the current provider)
   --truncate      replace the target's rows (default: refuse a target that has rows)
@@ -13,7 +13,11 @@ const USAGE = `Usage: npm run db:restore -- <file> [--to provider] [--truncate] 
   --progress      print progress lines even when stderr is not a terminal`;
 
 runScript(USAGE, async (argv) => {
-  const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { to: { type: 'string' }, truncate: { type: 'boolean' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' } } });
+  const parsed = parseCommandLine({
+    args: argv,
+    allowPositionals: true,
+    options: { to: { type: 'string' }, truncate: { type: 'boolean' }, 'batch-size': { type: 'string' }, progress: { type: 'boolean' } },
+  });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one snapshot file' : 'the snapshot file is required');
   if (values.to !== undefined && !isProviderName(values.to)) throw new UsageError(`--to: unknown provider "${values.to}"`);
@@ -27,13 +31,18 @@ runScript(USAGE, async (argv) => {
     console.log(`restore: ${file} -> ${provider} (${db.target})`);
     const report = await restoreDatabase(db, file, { truncate: values.truncate ?? false, batchSize, onProgress: progressReporter(values.progress ?? false) });
     const { header } = report;
-    console.log(`snapshot of ${header.provider} taken ${header.createdAt} at migration level ${header.migrationCount}`);
+    console.log(`snapshot of ${header.provider} taken ${header.createdAt}${header.schema ? ` (schema ${header.schema})` : ''}`);
     printTable(
       ['table', 'snapshot rows', 'target rows', 'snapshot sha256', 'target sha256', 'result'],
       report.tables.map((t) => [t.table, t.sourceRows, t.targetRows, t.sourceChecksum.slice(0, 12), t.targetChecksum.slice(0, 12), t.match ? 'ok' : 'DIFFERENT']),
     );
     if (!report.ok) {
-      console.error(`error: the target differs from the snapshot in ${report.tables.filter((t) => !t.match).map((t) => t.table).join(', ')}`);
+      console.error(
+        `error: the target differs from the snapshot in ${report.tables
+          .filter((t) => !t.match)
+          .map((t) => t.table)
+          .join(', ')}`,
+      );
       return 1;
     }
     console.log(`restored ${report.tables.reduce((n, t) => n + t.targetRows, 0)} rows in ${(report.ms / 1000).toFixed(2)} s; row counts and checksums match`);

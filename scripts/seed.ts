@@ -33,12 +33,15 @@ runScript(USAGE, async (argv) => {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const repos = createRepositories(db);
     console.log(`${provider}: seeded in ${seconds} s (${db.target})`);
-    printTable(['table', 'added', 'total'], [
-      ['authors', added.authors, await repos.authors.count({}, { withDeleted: true })],
-      ['books', added.books, await repos.books.count({}, { withDeleted: true })],
-      ['users', added.users, await repos.users.count({}, { withDeleted: true })],
-      ['user_books', added.userBooks, await repos.userBooks.count()],
-    ]);
+    printTable(
+      ['table', 'added', 'total'],
+      [
+        ['authors', added.authors, await repos.authors.count({}, { withDeleted: true })],
+        ['books', added.books, await repos.books.count({}, { withDeleted: true })],
+        ['users', added.users, await repos.users.count({}, { withDeleted: true })],
+        ['user_books', added.userBooks, await repos.userBooks.count()],
+      ],
+    );
   } finally {
     await db.close();
   }

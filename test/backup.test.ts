@@ -7,8 +7,20 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  backupDatabase, createRepositories, declaredShape, fingerprint, InvalidSnapshotError, MigrationError, restoreDatabase, SCHEMA_TABLES, seedDatabase,
-  SNAPSHOT_FORMAT, tableChecksums, TargetNotEmptyError, type BackupReport, type DatabaseClient,
+  backupDatabase,
+  createRepositories,
+  declaredShape,
+  fingerprint,
+  InvalidSnapshotError,
+  MigrationError,
+  restoreDatabase,
+  SCHEMA_TABLES,
+  seedDatabase,
+  SNAPSHOT_FORMAT,
+  tableChecksums,
+  TargetNotEmptyError,
+  type BackupReport,
+  type DatabaseClient,
 } from '../db';
 import { freshDatabase, scriptEnv, selectedTargets, type TestDatabase } from './support/targets';
 
@@ -42,7 +54,16 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number 
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr: stderr.split('\n').filter((l) => l && !l.startsWith('npm warn')).join('\n') })),
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stdout,
+        stderr: stderr
+          .split('\n')
+          .filter((l) => l && !l.startsWith('npm warn'))
+          .join('\n'),
+      }),
+    ),
   );
 }
 
@@ -64,7 +85,11 @@ describe.runIf(source)('backup and restore', () => {
   });
 
   it('writes gzip JSON lines: header, a section per table, rows with marked dates, an end line with checksums', () => {
-    const lines = gunzipSync(readFileSync(file)).toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = gunzipSync(readFileSync(file))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines[0]).toMatchObject({ format: SNAPSHOT_FORMAT, version: 2, schema: fingerprint(declaredShape()), tables: SCHEMA_TABLES.map((t) => t.name), provider: source!.provider });
     expect(lines.at(-1)).toEqual({ end: true, tables: first.tables });
     expect(JSON.stringify(lines)).toContain('{"$date":"1901-02-03T04:05:06.007Z"}');
@@ -88,7 +113,7 @@ describe.runIf(source)('backup and restore', () => {
         const repos = createRepositories(t.client);
         const max = (await repos.authors.findMany({ withDeleted: true, orderBy: { field: 'id', direction: 'desc' }, pagination: { limit: 1 } }))[0]!.id;
         expect((await repos.authors.create({ name: 'After restore' })).id).toBe(max + 1);
-        expect((await repos.authors.findFirst({ name: { startsWith: 'O\'Brien' } }))!.metadata).toEqual({ $date: 'not a date', $json: { z: [1, null], a: true } });
+        expect((await repos.authors.findFirst({ name: { startsWith: "O'Brien" } }))!.metadata).toEqual({ $date: 'not a date', $json: { z: [1, null], a: true } });
       } finally {
         await t.cleanup();
       }

@@ -79,10 +79,13 @@ for (const target of selectedTargets()) {
       expect(result).toBe(3);
       expect(await repos.authors.count({ name: { startsWith: 'retry ' } })).toBe(1);
       attempts = 0;
-      const always = t.client.transaction(async () => {
-        attempts++;
-        throw conflict;
-      }, { retry: 2 });
+      const always = t.client.transaction(
+        async () => {
+          attempts++;
+          throw conflict;
+        },
+        { retry: 2 },
+      );
       await expect(always).rejects.toBeInstanceOf(TransactionConflictError);
       expect(attempts).toBe(3);
     });
@@ -115,7 +118,8 @@ for (const target of selectedTargets()) {
       await Promise.all([crossUpdate(a.id, b.id, 'one'), crossUpdate(b.id, a.id, 'two')]);
       const [finalA, finalB] = [await repos.authors.findById(a.id), await repos.authors.findById(b.id)];
       expect(finalA!.bio).toBe(finalB!.bio); // the transaction that committed last wrote both rows
-      if (parallel) expect(attempts).toBeGreaterThan(2); // the deadlock victim ran again
+      if (parallel)
+        expect(attempts).toBeGreaterThan(2); // the deadlock victim ran again
       else expect(attempts).toBe(2);
     });
   });

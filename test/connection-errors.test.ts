@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionError, createDatabaseClient, DbError, healthCheck, type ProviderOverrides } from '../db';
+import { ConnectionError, createDatabaseClient, DbError, healthCheck, type DatabaseClient, type ProviderOverrides } from '../db';
 import { selectedTargets } from './support/targets';
 
 const SECRET = 'n0t-in-any-l0g';
@@ -50,7 +50,7 @@ function unreachable(targetName: string, port: number): ProviderOverrides {
 }
 
 async function failure(overrides: ProviderOverrides, provider: string): Promise<unknown> {
-  let db;
+  let db: DatabaseClient | undefined;
   try {
     db = createDatabaseClient(provider, overrides);
     await db.execute(sql`select 1`);

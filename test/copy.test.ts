@@ -8,7 +8,12 @@ import { freshDatabase, scriptEnv, selectedTargets, type TargetName, type TestDa
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const selected = new Map(selectedTargets().map((t) => [t.name, t]));
-const DIRECTIONS: [TargetName, TargetName][] = [['sqlite', 'local'], ['local', 'sqlite'], ['sqlite', 'neon-ws'], ['supabase', 'sqlite']];
+const DIRECTIONS: [TargetName, TargetName][] = [
+  ['sqlite', 'local'],
+  ['local', 'sqlite'],
+  ['sqlite', 'neon-ws'],
+  ['supabase', 'sqlite'],
+];
 
 /** Rows that are easy to get wrong: soft-deleted, quotes and unicode, nested json, null prices, old dates, an id gap. */
 async function seedTricky(db: DatabaseClient): Promise<void> {
@@ -130,9 +135,13 @@ describe('verification after the copy', () => {
     try {
       await seedTricky(src.client);
       // A target-side trigger rewrites titles: the copy commits, but the checksums must tell.
-      const shout = dst.client.capabilities.family === 'pg'
-        ? [sql`create function shout() returns trigger language plpgsql as $$ begin new.title := upper(new.title); return new; end $$`, sql`create trigger shout before insert on books for each row execute function shout()`]
-        : [sql`create trigger shout after insert on books begin update books set title = upper(title) where id = new.id; end`];
+      const shout =
+        dst.client.capabilities.family === 'pg'
+          ? [
+              sql`create function shout() returns trigger language plpgsql as $$ begin new.title := upper(new.title); return new; end $$`,
+              sql`create trigger shout before insert on books for each row execute function shout()`,
+            ]
+          : [sql`create trigger shout after insert on books begin update books set title = upper(title) where id = new.id; end`];
       for (const statement of shout) await dst.client.execute(statement);
       const report = await copyDatabase({ from: src.client, to: dst.client });
       expect(report.ok).toBe(false);

@@ -4,16 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CheckViolationError,
-  createRepositories,
-  ForeignKeyViolationError,
-  NotNullViolationError,
-  toDbError,
-  UniqueViolationError,
-  ValidationError,
-  type Repositories,
-} from '../db';
+import { CheckViolationError, createRepositories, ForeignKeyViolationError, NotNullViolationError, toDbError, UniqueViolationError, ValidationError, type Repositories } from '../db';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
 import { portable } from './support/portable';
 
@@ -36,7 +27,10 @@ for (const target of selectedTargets()) {
     afterAll(() => t.cleanup());
 
     async function rejection(p: Promise<unknown>): Promise<Error & { code?: string; constraint?: string; field?: string }> {
-      const error = await p.then(() => undefined, (e: unknown) => e);
+      const error = await p.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(Error);
       expect(String((error as Error).message)).not.toContain(MARKER);
       return error as Error;
@@ -79,10 +73,14 @@ for (const target of selectedTargets()) {
     it('the database constraints behind them map to NotNullViolationError and CheckViolationError', async () => {
       const before = await snapshot();
       const { db, tables } = portable(t.client);
-      const nullTitle = await portable(t.client).run((d) => d.insert(tables.books).values({ title: sql`null`, authorId } as never)).catch((e: unknown) => toDbError(e));
+      const nullTitle = await portable(t.client)
+        .run((d) => d.insert(tables.books).values({ title: sql`null`, authorId } as never))
+        .catch((e: unknown) => toDbError(e));
       expect(nullTitle).toBeInstanceOf(NotNullViolationError);
       expect((nullTitle as NotNullViolationError).field).toBe('title');
-      const badRating = await portable(t.client).run(() => db.insert(tables.books).values({ title: MARKER, authorId, rating: 9 })).catch((e: unknown) => toDbError(e));
+      const badRating = await portable(t.client)
+        .run(() => db.insert(tables.books).values({ title: MARKER, authorId, rating: 9 }))
+        .catch((e: unknown) => toDbError(e));
       expect(badRating).toBeInstanceOf(CheckViolationError);
       expect((badRating as CheckViolationError).constraint).toBe('books_rating_range');
       expect((badRating as Error).message).not.toContain(MARKER);

@@ -5,16 +5,7 @@ import { createRepositories, ValidationError, type Repositories } from '../db';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
 import { portable } from './support/portable';
 
-const HOSTILE = [
-  "O'Brien's \"quoted\" book",
-  '100% pure_fun',
-  'back\\slash \\% \\_',
-  "'); drop table books; --",
-  'Robert"); DELETE FROM authors WHERE ("1"="1',
-  'ünïcödé ☃ 書籍 🚀',
-  '%',
-  '_',
-];
+const HOSTILE = ['O\'Brien\'s "quoted" book', '100% pure_fun', 'back\\slash \\% \\_', "'); drop table books; --", 'Robert"); DELETE FROM authors WHERE ("1"="1', 'ünïcödé ☃ 書籍 🚀', '%', '_'];
 
 for (const target of selectedTargets()) {
   describe(`${target.name}: hostile input`, () => {
@@ -41,8 +32,14 @@ for (const target of selectedTargets()) {
       for (const value of HOSTILE) {
         expect(await repos.books.count({ title: value }), value).toBe(1);
         const hits = await repos.books.findMany({ filters: { title: { contains: value } } });
-        expect(hits.map((b) => b.title), value).toContain(value);
-        expect(hits.every((b) => b.title.toLowerCase().includes(value.toLowerCase())), value).toBe(true);
+        expect(
+          hits.map((b) => b.title),
+          value,
+        ).toContain(value);
+        expect(
+          hits.every((b) => b.title.toLowerCase().includes(value.toLowerCase())),
+          value,
+        ).toBe(true);
       }
       expect(await repos.books.count({ title: { contains: '%' } })).toBe(3);
       expect(await repos.books.count({ title: { contains: '_' } })).toBe(3);

@@ -22,9 +22,10 @@ const base: FakeMigration[] = [
 const merged: FakeMigration = { tag: '0002_from_branch', when: 2_000, statements: ['CREATE TABLE m_branch (id integer primary key)'] };
 
 async function tableExists(db: DatabaseClient, name: string): Promise<boolean> {
-  const rows = db.capabilities.family === 'sqlite'
-    ? await db.execute(sql`select name from sqlite_master where type = 'table' and name = ${name}`)
-    : await db.execute(sql`select to_regclass(${`public.${name}`}) as name`);
+  const rows =
+    db.capabilities.family === 'sqlite'
+      ? await db.execute(sql`select name from sqlite_master where type = 'table' and name = ${name}`)
+      : await db.execute(sql`select to_regclass(${`public.${name}`}) as name`);
   return rows.length > 0 && rows[0]!.name !== null;
 }
 
@@ -64,10 +65,7 @@ for (const target of selectedTargets()) {
 
     it('a failing migration leaves the database as it was and names the migration and statement', () =>
       withFresh(target, async (_t, db) => {
-        const folder = writeMigrationFolder([
-          ...base,
-          { tag: '0002_broken', when: 4_000, statements: ['CREATE TABLE m_half (id integer)', 'CREATE TABLE m_half (id integer)'] },
-        ]);
+        const folder = writeMigrationFolder([...base, { tag: '0002_broken', when: 4_000, statements: ['CREATE TABLE m_half (id integer)', 'CREATE TABLE m_half (id integer)'] }]);
         const error = await runMigrations(db, { folder }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(MigrationError);
         expect((error as Error).message).toMatch(/0002_broken failed at statement 2 of 2 \(CREATE TABLE m_half/);
@@ -80,14 +78,16 @@ for (const target of selectedTargets()) {
       try {
         const env = scriptEnv(t);
         const runs = await Promise.all(
-          Array.from({ length: 5 }, () =>
-            new Promise<{ code: number | null; out: string }>((resolve) => {
-              const child = spawn('npx', ['tsx', 'scripts/migrate.ts'], { env });
-              let out = '';
-              child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-              child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-              child.on('close', (code) => resolve({ code, out }));
-            }),
+          Array.from(
+            { length: 5 },
+            () =>
+              new Promise<{ code: number | null; out: string }>((resolve) => {
+                const child = spawn('npx', ['tsx', 'scripts/migrate.ts'], { env });
+                let out = '';
+                child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+                child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+                child.on('close', (code) => resolve({ code, out }));
+              }),
           ),
         );
         for (const run of runs) expect(run.code, run.out).toBe(0);
@@ -112,10 +112,7 @@ for (const target of selectedTargets().filter((t) => t.capabilities.family === '
           {
             tag: '0000_init',
             when: 1_000,
-            statements: [
-              'CREATE TABLE parent (id integer primary key, name text)',
-              'CREATE TABLE child (id integer primary key, parent_id integer not null references parent(id) on delete cascade)',
-            ],
+            statements: ['CREATE TABLE parent (id integer primary key, name text)', 'CREATE TABLE child (id integer primary key, parent_id integer not null references parent(id) on delete cascade)'],
           },
         ]);
         await runMigrations(db, { folder });
@@ -124,13 +121,20 @@ for (const target of selectedTargets().filter((t) => t.capabilities.family === '
         // What drizzle-kit generates when a column change needs a table rebuild.
         writeMigrationFolder(
           [
-            { tag: '0000_init', when: 1_000, statements: ['CREATE TABLE parent (id integer primary key, name text)', 'CREATE TABLE child (id integer primary key, parent_id integer not null references parent(id) on delete cascade)'] },
+            {
+              tag: '0000_init',
+              when: 1_000,
+              statements: [
+                'CREATE TABLE parent (id integer primary key, name text)',
+                'CREATE TABLE child (id integer primary key, parent_id integer not null references parent(id) on delete cascade)',
+              ],
+            },
             {
               tag: '0001_rebuild',
               when: 2_000,
               statements: [
                 'PRAGMA foreign_keys=OFF;',
-                'CREATE TABLE `__new_parent` (`id` integer primary key, `name` text NOT NULL DEFAULT \'\');',
+                "CREATE TABLE `__new_parent` (`id` integer primary key, `name` text NOT NULL DEFAULT '');",
                 'INSERT INTO `__new_parent`("id", "name") SELECT "id", coalesce("name", \'\') FROM `parent`;',
                 'DROP TABLE `parent`;',
                 'ALTER TABLE `__new_parent` RENAME TO `parent`;',

@@ -143,7 +143,10 @@ for (const target of selectedTargets()) {
       expect(await repos.authors.findByIdWithBooks(999_999)).toBeNull();
       expect((await repos.authors.search('achebe')).map((a) => a.id)).toEqual([achebe]);
       const featured = await repos.authors.getFeatured(2);
-      expect(featured.map((a) => [a.id, a.topRating])).toEqual([[le, 4.5], [achebe, 4.3]]);
+      expect(featured.map((a) => [a.id, a.topRating])).toEqual([
+        [le, 4.5],
+        [achebe, 4.3],
+      ]);
       expect(await repos.authors.getStats()).toEqual({ total: 3, byNationality: { American: 1, Nigerian: 1, unknown: 1 } });
       await repos.authors.hardDelete(lonely.id);
     });
@@ -160,7 +163,10 @@ for (const target of selectedTargets()) {
       await repos.userBooks.setStatus(user.id, b3.id, 'want_to_read');
       expect(await repos.userBooks.count({ userId: user.id })).toBe(2);
       const all = await repos.userBooks.listForUser(user.id);
-      expect(all.map((e) => [e.book.isbn, e.status])).toEqual([['isbn-1', 'read'], ['isbn-3', 'want_to_read']]);
+      expect(all.map((e) => [e.book.isbn, e.status])).toEqual([
+        ['isbn-1', 'read'],
+        ['isbn-3', 'want_to_read'],
+      ]);
       const read = await repos.userBooks.listForUser(user.id, { status: 'read' });
       expect(read.map((e) => e.book.title)).toEqual(['A Wizard of Earthsea']);
       expect(await repos.userBooks.findById({ userId: user.id, bookId: b3.id })).toMatchObject({ status: 'want_to_read' });
@@ -178,7 +184,12 @@ for (const target of selectedTargets()) {
       expect(error.code).toBe('VALIDATION');
       expect(error.issues.map((i) => i.path).sort()).toEqual(['', 'authorId', 'pages', 'rating', 'title']);
       await expect(repos.users.create({ email: 'not an email' })).rejects.toThrow(/email/);
-      await expect(repos.books.bulkCreate([{ title: 'ok', authorId: le }, { title: 'bad', authorId: le, rating: 7 }])).rejects.toThrow(/row 1/);
+      await expect(
+        repos.books.bulkCreate([
+          { title: 'ok', authorId: le },
+          { title: 'bad', authorId: le, rating: 7 },
+        ]),
+      ).rejects.toThrow(/row 1/);
       expect(await repos.books.count()).toBe(before);
     });
 

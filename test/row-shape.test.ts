@@ -20,9 +20,7 @@ for (const target of selectedTargets()) {
       const before = Date.now();
       const [author] = await portable(t.client).run((d) => d.insert(tables.authors).values({ name: 'Octavia E. Butler', birthYear: 1947, metadata }).returning());
       const started = new Date('2024-02-29T12:34:56.789Z');
-      const [book] = await portable(t.client).run((d) =>
-        d.insert(tables.books).values({ title: 'Kindred', authorId: author!.id, price: 12.9, rating: 4.25, inStock: false, metadata }).returning(),
-      );
+      const [book] = await portable(t.client).run((d) => d.insert(tables.books).values({ title: 'Kindred', authorId: author!.id, price: 12.9, rating: 4.25, inStock: false, metadata }).returning());
       const [user] = await portable(t.client).run((d) => d.insert(tables.users).values({ email: 'o@example.com' }).returning());
       await portable(t.client).run((d) => d.insert(tables.userBooks).values({ userId: user!.id, bookId: book!.id, status: 'reading', startedAt: started }));
 

@@ -11,7 +11,10 @@ import * as pgSchema from '../db/schema';
 
 describe('derived SQLite schema', () => {
   it('the module drizzle-kit loads exports every table of db/schema.ts by name, so it sees them all', async () => {
-    const pgNames = Object.entries(pgSchema).filter(([, v]) => is(v, PgTable)).map(([k]) => k).sort();
+    const pgNames = Object.entries(pgSchema)
+      .filter(([, v]) => is(v, PgTable))
+      .map(([k]) => k)
+      .sort();
     const source = kitSchemaSource('./drizzle/sqlite-schema.generated.ts', './db/dialects/sqlite/tables.ts');
     expect(source).toContain(`export const { ${pgNames.join(', ')} } = SQLITE_DERIVED;`);
     // The written file is what the config hands to drizzle-kit: load it and count the tables.

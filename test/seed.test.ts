@@ -22,12 +22,18 @@ async function counts(db: DatabaseClient): Promise<number[]> {
 async function projection(db: DatabaseClient) {
   const { tables: t, run } = portable(db);
   const books = await run((d) =>
-    d.select({ isbn: t.books.isbn, title: t.books.title, genre: t.books.genre, rating: t.books.rating, price: t.books.price, pages: t.books.pages, inStock: t.books.inStock, author: t.authors.name })
-      .from(t.books).innerJoin(t.authors, eq(t.authors.id, t.books.authorId)).orderBy(t.books.isbn),
+    d
+      .select({ isbn: t.books.isbn, title: t.books.title, genre: t.books.genre, rating: t.books.rating, price: t.books.price, pages: t.books.pages, inStock: t.books.inStock, author: t.authors.name })
+      .from(t.books)
+      .innerJoin(t.authors, eq(t.authors.id, t.books.authorId))
+      .orderBy(t.books.isbn),
   );
   const reading = await run((d) =>
-    d.select({ email: t.users.email, isbn: t.books.isbn, status: t.userBooks.status, rating: t.userBooks.rating })
-      .from(t.userBooks).innerJoin(t.users, eq(t.users.id, t.userBooks.userId)).innerJoin(t.books, eq(t.books.id, t.userBooks.bookId))
+    d
+      .select({ email: t.users.email, isbn: t.books.isbn, status: t.userBooks.status, rating: t.userBooks.rating })
+      .from(t.userBooks)
+      .innerJoin(t.users, eq(t.users.id, t.userBooks.userId))
+      .innerJoin(t.books, eq(t.books.id, t.userBooks.bookId))
       .orderBy(t.users.email, t.books.isbn),
   );
   return { books, reading };

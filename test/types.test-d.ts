@@ -3,17 +3,7 @@
  * Each @ts-expect-error line would compile if its rule broke (and then fail the type check).
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import {
-  createDatabaseClient,
-  createRepositories,
-  type Book,
-  type BookWithAuthor,
-  type CursorPage,
-  type Page,
-  type Repositories,
-  type TableKey,
-  type User,
-} from '../db';
+import { createDatabaseClient, createRepositories, type Book, type BookWithAuthor, type CursorPage, type Page, type Repositories, type TableKey, type User } from '../db';
 
 const repos = createRepositories(createDatabaseClient('sqlite'));
 

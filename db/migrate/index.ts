@@ -42,9 +42,7 @@ async function withClient<T>(target: ProviderName | DatabaseClient, fn: (db: Dat
 export async function runMigrations(target: ProviderName | DatabaseClient, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
   return withClient(target, async (db) => {
     if (db.capabilities.transactionPooler) {
-      throw new MigrationError(
-        'Migrations cannot run through a transaction pooler (the lock and DDL need one direct session): set SUPABASE_DIRECT_URL to the direct connection (port 5432)',
-      );
+      throw new MigrationError('Migrations cannot run through a transaction pooler (the lock and DDL need one direct session): set SUPABASE_DIRECT_URL to the direct connection (port 5432)');
     }
     const folder = options.folder ?? migrationsFolder(db.provider);
     const files = readMigrationFiles(folder);

@@ -63,7 +63,10 @@ export function readMigrationFiles(folder: string): MigrationFile[] {
         tag: entry.tag,
         when: entry.when,
         hash: createHash('sha256').update(text).digest('hex'),
-        statements: text.split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean),
+        statements: text
+          .split('--> statement-breakpoint')
+          .map((s) => s.trim())
+          .filter(Boolean),
       };
     });
 }
@@ -112,8 +115,5 @@ export function assertConsistent(plan: MigrationPlan, folder: string): void {
 export function failedStatement(file: MigrationFile, index: number, statement: string, error: unknown): MigrationError {
   const firstLine = statement.split('\n')[0]?.slice(0, 120) ?? '';
   const reason = toDbError(error, `migration ${file.tag}`).message;
-  return new MigrationError(
-    `Migration ${file.tag} failed at statement ${index + 1} of ${file.statements.length} (${firstLine}): ${reason}. Nothing from this run was applied.`,
-    error,
-  );
+  return new MigrationError(`Migration ${file.tag} failed at statement ${index + 1} of ${file.statements.length} (${firstLine}): ${reason}. Nothing from this run was applied.`, error);
 }

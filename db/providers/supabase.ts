@@ -27,7 +27,10 @@ export const supabaseProvider: ProviderDefinition = {
     const problems = checkPostgresUrl('SUPABASE_DATABASE_URL', config.url);
     if (config.directUrl) problems.push(...checkPostgresUrl('SUPABASE_DIRECT_URL', config.directUrl));
     if (problems.length > 0) return problems;
-    for (const [name, url] of [['SUPABASE_DATABASE_URL', config.url], ['SUPABASE_DIRECT_URL', config.directUrl]] as const) {
+    for (const [name, url] of [
+      ['SUPABASE_DATABASE_URL', config.url],
+      ['SUPABASE_DIRECT_URL', config.directUrl],
+    ] as const) {
       if (!url) continue;
       const parsed = new URL(url);
       if (!isLoopbackHost(parsed.hostname) && parsed.searchParams.get('sslmode') === 'disable') {

@@ -28,8 +28,7 @@ export function authorsDomain(base: Repository<Tables['authors']>, { tables, liv
     },
 
     /** Authors whose name, bio or nationality contains `text` (case-insensitive), by name. */
-    search: (text: string, limit = 50): Promise<Author[]> =>
-      base.findMany({ filters: { search: text }, orderBy: { field: 'name' }, pagination: { limit } }),
+    search: (text: string, limit = 50): Promise<Author[]> => base.findMany({ filters: { search: text }, orderBy: { field: 'name' }, pagination: { limit } }),
 
     /** The `n` authors whose best live book is rated highest. */
     async getFeatured(n = 5): Promise<(Author & { topRating: number })[]> {
@@ -49,13 +48,10 @@ export function authorsDomain(base: Repository<Tables['authors']>, { tables, liv
 
     /** Live authors counted by nationality ('unknown' when not set). */
     async getStats(): Promise<{ total: number; byNationality: Record<string, number> }> {
-      const rows = await read('stats', (db) =>
-        db.select({ nationality: authors.nationality, n: count() }).from(authors).where(live(undefined)).groupBy(authors.nationality),
-      );
+      const rows = await read('stats', (db) => db.select({ nationality: authors.nationality, n: count() }).from(authors).where(live(undefined)).groupBy(authors.nationality));
       const byNationality: Record<string, number> = {};
       for (const r of rows) byNationality[r.nationality ?? 'unknown'] = Number(r.n);
       return { total: Object.values(byNationality).reduce((a, b) => a + b, 0), byNationality };
     },
   };
 }
-

@@ -183,7 +183,12 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
 
   async function selectRows(where: SQL | undefined, order: SQL[], limit?: number, offset?: number): Promise<Row[]> {
     return read('read', async (db) => {
-      let query = db.select().from(table).where(where).orderBy(...order).$dynamic();
+      let query = db
+        .select()
+        .from(table)
+        .where(where)
+        .orderBy(...order)
+        .$dynamic();
       if (limit !== undefined) query = query.limit(limit);
       if (offset) query = query.offset(offset);
       return query;
@@ -206,7 +211,9 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
       const values = validate(validators.insert, data, entity) as Row;
       // JS-side defaults (e.g. a uuid on SQLite) are filled here, so the prepared statement never freezes one.
       for (const [k, col] of Object.entries(columns)) if (values[k] === undefined && col.defaultFn) values[k] = col.defaultFn();
-      const fields = Object.keys(values).filter((k) => values[k] !== undefined).sort();
+      const fields = Object.keys(values)
+        .filter((k) => values[k] !== undefined)
+        .sort();
       // NULLs are written as SQL NULL: some drivers would pass a column encoder's String(null) instead.
       const shapeKey = fields.map((k) => (values[k] === null ? `${k}=null` : k)).join(',');
       const name = `create_${createHash('sha1').update(shapeKey).digest('hex').slice(0, 12)}`;
@@ -221,7 +228,10 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
           return validate(validators.insert, row, entity) as Row;
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
-          throw new ValidationError(`${entity} (row ${i})`, error.issues.map((issue) => ({ ...issue, path: `${i}.${issue.path}` })));
+          throw new ValidationError(
+            `${entity} (row ${i})`,
+            error.issues.map((issue) => ({ ...issue, path: `${i}.${issue.path}` })),
+          );
         }
       });
       const written = await guarded(`${entity} bulk create`, () =>
@@ -254,7 +264,18 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
       if (keys.length > 1) return (await selectRows(live(idWhere(id), opts), [], 1))[0] ?? null;
       const name = opts.withDeleted ? 'by_id_all' : 'by_id';
       const rows = await read('read', (db) =>
-        preparedRead(db, name, () => db.select().from(table).where(live(eq(keyColumns[0]!, sql.placeholder('id')), opts)).limit(1).prepare(`${entity}_${name}`), { id }),
+        preparedRead(
+          db,
+          name,
+          () =>
+            db
+              .select()
+              .from(table)
+              .where(live(eq(keyColumns[0]!, sql.placeholder('id')), opts))
+              .limit(1)
+              .prepare(`${entity}_${name}`),
+          { id },
+        ),
       );
       return rows[0] ?? null;
     },
@@ -270,7 +291,18 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
       const name = `exists${opts.withDeleted ? '_all' : ''}`;
       const rows = await read('exists', (db) =>
         keys.length === 1
-          ? preparedRead(db, name, () => db.select({ one: sql<number>`1` }).from(table).where(live(eq(keyColumns[0]!, sql.placeholder('id')), opts)).limit(1).prepare(`${entity}_${name}`), { id })
+          ? preparedRead(
+              db,
+              name,
+              () =>
+                db
+                  .select({ one: sql<number>`1` })
+                  .from(table)
+                  .where(live(eq(keyColumns[0]!, sql.placeholder('id')), opts))
+                  .limit(1)
+                  .prepare(`${entity}_${name}`),
+              { id },
+            )
           : db.select({ one: sql<number>`1` }).from(table).where(live(where, opts)).limit(1),
       );
       return rows.length > 0;
@@ -310,7 +342,13 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
       const rows = await selectRows(live(and(buildWhere(shape, opts.filters as Row | undefined), after), opts), orderSql(terms), limit + 1);
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
-      const nextCursor = rows.length > limit && last ? encodeCursor(fields, terms.map((t) => last[t.field])) : null;
+      const nextCursor =
+        rows.length > limit && last
+          ? encodeCursor(
+              fields,
+              terms.map((t) => last[t.field]),
+            )
+          : null;
       return { items, nextCursor };
     },
 

@@ -35,7 +35,12 @@ export function booksDomain(base: Repository<Tables['books']>, { tables, live, r
     async findByIdWithAuthor(id: number): Promise<BookWithAuthor | null> {
       if (!Number.isSafeInteger(id)) return null;
       const [row] = await read('with author', (db) =>
-        db.select({ book: books, author: authors }).from(books).innerJoin(authors, eq(authors.id, books.authorId)).where(live(eq(books.id, id))).limit(1),
+        db
+          .select({ book: books, author: authors })
+          .from(books)
+          .innerJoin(authors, eq(authors.id, books.authorId))
+          .where(live(eq(books.id, id)))
+          .limit(1),
       );
       return row ? { ...row.book, author: row.author } : null;
     },
@@ -44,7 +49,12 @@ export function booksDomain(base: Repository<Tables['books']>, { tables, live, r
     async getStats(): Promise<{ total: number; averageRating: number | null; byGenre: Record<string, number> }> {
       const [rows, [overall]] = await Promise.all([
         read('stats', (db) => db.select({ genre: books.genre, n: count() }).from(books).where(live(undefined)).groupBy(books.genre)),
-        read('stats', (db) => db.select({ n: count(), average: avg(books.rating) }).from(books).where(live(undefined))),
+        read('stats', (db) =>
+          db
+            .select({ n: count(), average: avg(books.rating) })
+            .from(books)
+            .where(live(undefined)),
+        ),
       ]);
       const byGenre: Record<string, number> = {};
       for (const r of rows) byGenre[r.genre ?? 'unknown'] = Number(r.n);

@@ -47,9 +47,7 @@ function likeInsensitive(column: PgColumn, pattern: string): SQL {
 function column(shape: QueryShape, field: string, purpose: string): PgColumn {
   const col = Object.hasOwn(shape.columns, field) ? shape.columns[field] : undefined;
   if (!col) {
-    throw new ValidationError(`${shape.entity} ${purpose}`, [
-      { path: field.slice(0, 60), message: `unknown field; use one of ${Object.keys(shape.columns).join(', ')}` },
-    ]);
+    throw new ValidationError(`${shape.entity} ${purpose}`, [{ path: field.slice(0, 60), message: `unknown field; use one of ${Object.keys(shape.columns).join(', ')}` }]);
   }
   return col;
 }

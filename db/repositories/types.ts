@@ -13,9 +13,7 @@ export type RowOf<T extends PgTable> = T['$inferSelect'];
 export type InsertOf<T extends PgTable> = T['$inferInsert'];
 
 /** Fields marked `.primaryKey()` on the column (a composite key declared with primaryKey({ columns }) is not visible to the type system). */
-export type PrimaryKeyField<T extends PgTable> = { [K in keyof Columns<T>]: Columns<T>[K]['_']['isPrimaryKey'] extends true ? K : never }[keyof Columns<T>] &
-  keyof RowOf<T> &
-  string;
+export type PrimaryKeyField<T extends PgTable> = { [K in keyof Columns<T>]: Columns<T>[K]['_']['isPrimaryKey'] extends true ? K : never }[keyof Columns<T>] & keyof RowOf<T> & string;
 
 /**
  * What identifies one row: the primary key's value for a one-column key; for a composite key an object

@@ -49,4 +49,3 @@ export function userBooksDomain(base: Repository<Tables['userBooks']>, { tables,
     },
   };
 }
-

@@ -47,8 +47,12 @@ export function validatorsFor(info: TableInfo): Validators {
     // drizzle-zod's refinement parameter is typed per table; this map is checked against the columns at run time instead.
     const refine = (RULES[info.key] ?? {}) as never;
     found = {
-      insert: createInsertSchema(info.declared, refine).omit(fieldsOf(info, ['deletedAt'])).strict(),
-      update: createUpdateSchema(info.declared, refine).omit(fieldsOf(info, [...info.primaryKey, 'createdAt', 'deletedAt'])).strict(),
+      insert: createInsertSchema(info.declared, refine)
+        .omit(fieldsOf(info, ['deletedAt']))
+        .strict(),
+      update: createUpdateSchema(info.declared, refine)
+        .omit(fieldsOf(info, [...info.primaryKey, 'createdAt', 'deletedAt']))
+        .strict(),
     };
     cache.set(info.key, found);
   }

@@ -14,7 +14,10 @@ export function expectedCatalogue(): Record<string, CatalogueTable> {
     out[c.name] = {
       columns: Object.fromEntries(c.columns.map((col) => [col.name, { notNull: col.notNull || col.primary }])),
       primaryKey: (pk.length ? pk : (c.primaryKeys[0]?.columns.map((col) => col.name) ?? [])).sort(),
-      uniques: c.columns.filter((col) => col.isUnique).map((col) => col.name).sort(),
+      uniques: c.columns
+        .filter((col) => col.isUnique)
+        .map((col) => col.name)
+        .sort(),
       indexes: c.indexes.map((i) => i.config.name ?? '').sort(),
       checks: c.checks.map((ch) => ch.name).sort(),
       foreignKeys: c.foreignKeys

@@ -33,9 +33,7 @@ export async function checkSchemaCaptured(provider: ProviderName, options: { fol
     const before = readdirSync(scratch).length;
     const kit = spawnSync('npx', ['drizzle-kit', 'generate', '--dialect', config.dialect, '--schema', config.schema, '--out', relative(process.cwd(), scratch)], { encoding: 'utf8' });
     if (kit.status !== 0) return [`${provider}: drizzle-kit generate failed: ${(kit.stderr || kit.stdout).trim().split('\n').at(-1)}`];
-    return readdirSync(scratch).length > before
-      ? [`${provider}: db/schema.ts has changes with no migration yet: run npm run db:generate:${provider} and commit the result`]
-      : [];
+    return readdirSync(scratch).length > before ? [`${provider}: db/schema.ts has changes with no migration yet: run npm run db:generate:${provider} and commit the result`] : [];
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -19,13 +19,20 @@ export type SchemaShape = Record<string, string[]>;
 /** The tables and columns db/schema.ts declares. */
 export function declaredShape(): SchemaShape {
   return Object.fromEntries(
-    SCHEMA_TABLES.map((t) => [t.name, Object.values(getTableColumns(t.declared) as Record<string, PgColumn>).map((c) => c.name).sort()]),
+    SCHEMA_TABLES.map((t) => [
+      t.name,
+      Object.values(getTableColumns(t.declared) as Record<string, PgColumn>)
+        .map((c) => c.name)
+        .sort(),
+    ]),
   );
 }
 
 /** A short stable hash of a shape (sha256 over sorted JSON, 16 hex digits). */
 export function fingerprint(shape: SchemaShape): string {
-  const sorted = Object.keys(shape).sort().map((t) => [t, [...shape[t]!].sort()]);
+  const sorted = Object.keys(shape)
+    .sort()
+    .map((t) => [t, [...shape[t]!].sort()]);
   return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
 }
 
@@ -66,7 +73,9 @@ export async function assertMatchesSchema(role: string, client: DatabaseClient, 
   }
   const difference = firstDifference(declaredShape(), await liveShape(client));
   if (difference) {
-    throw new MigrationError(`The ${role} (${p}) does not hold the schema of db/schema.ts: ${difference}. Run npm run db:generate:${p} and npm run db:migrate:${p} (npm run db:check shows every difference)`);
+    throw new MigrationError(
+      `The ${role} (${p}) does not hold the schema of db/schema.ts: ${difference}. Run npm run db:generate:${p} and npm run db:migrate:${p} (npm run db:check shows every difference)`,
+    );
   }
   return fingerprint(declaredShape());
 }

@@ -28,8 +28,20 @@ export async function* readRows(client: DatabaseClient, info: TableInfo, batchSi
   const keys = info.primaryKey.map((k) => columns[k]!);
   let last: Record<string, unknown> | undefined;
   for (;;) {
-    const after = last ? afterKey(keys, info.primaryKey.map((k) => last![k])) : undefined;
-    const rows: Record<string, unknown>[] = await internalsOf(client).run((db) => db.select().from(table).where(after).orderBy(...keys).limit(batchSize));
+    const after = last
+      ? afterKey(
+          keys,
+          info.primaryKey.map((k) => last![k]),
+        )
+      : undefined;
+    const rows: Record<string, unknown>[] = await internalsOf(client).run((db) =>
+      db
+        .select()
+        .from(table)
+        .where(after)
+        .orderBy(...keys)
+        .limit(batchSize),
+    );
     if (rows.length > 0) yield rows;
     if (rows.length < batchSize) return;
     last = rows[rows.length - 1];
@@ -53,7 +65,11 @@ export interface TableChecksum {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+  );
 }
 
 /** Rounds half away from zero at `scale` decimals, as Postgres numeric does, working on the decimal text. */

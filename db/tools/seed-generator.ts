@@ -19,8 +19,55 @@ function prng(seed: number): () => number {
   };
 }
 
-const FIRST = ['Amara', 'Bruno', 'Chiara', 'Dmitri', 'Elif', 'Farah', 'Goran', 'Hana', 'Ines', 'Jonas', 'Kofi', 'Léa', 'Mateo', 'Nadia', 'Oren', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wen', 'Yara', 'Zoltán'];
-const LAST = ['Abebe', 'Becker', 'Costa', 'Dubois', 'Eriksen', 'Fujita', 'García', 'Haddad', 'Ivanova', 'Jensen', 'Kowalski', 'Lindqvist', 'Moreau', 'Nakamura', 'Okafor', 'Petrov', 'Rossi', 'Santos', 'Tanaka', 'Varga'];
+const FIRST = [
+  'Amara',
+  'Bruno',
+  'Chiara',
+  'Dmitri',
+  'Elif',
+  'Farah',
+  'Goran',
+  'Hana',
+  'Ines',
+  'Jonas',
+  'Kofi',
+  'Léa',
+  'Mateo',
+  'Nadia',
+  'Oren',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tariq',
+  'Uma',
+  'Viktor',
+  'Wen',
+  'Yara',
+  'Zoltán',
+];
+const LAST = [
+  'Abebe',
+  'Becker',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fujita',
+  'García',
+  'Haddad',
+  'Ivanova',
+  'Jensen',
+  'Kowalski',
+  'Lindqvist',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Petrov',
+  'Rossi',
+  'Santos',
+  'Tanaka',
+  'Varga',
+];
 const NATIONS = ['American', 'British', 'Nigerian', 'Japanese', 'Brazilian', 'French', 'Indian', 'Polish', 'Swedish', 'Turkish', 'Mexican', 'Kenyan'];
 const GENRES = ['Fantasy', 'Science Fiction', 'Literary Fiction', 'Mystery', 'Romance', 'History', 'Poetry', 'Thriller', 'Biography', 'Magical Realism'];
 const ADJ = ['Silent', 'Crimson', 'Hidden', 'Last', 'Broken', 'Golden', 'Distant', 'Burning', 'Quiet', 'Endless', 'Forgotten', 'Shattered'];
@@ -60,7 +107,13 @@ export function planSeed(count: number, seed = 1): SeedPlan {
   const users: SeedPlan['users'] = SEED_USERS.map((u) => ({ ...u }));
   for (let i = users.length; i < userCount; i++) {
     const first = pick(FIRST);
-    users.push({ email: `${first.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.${seed}.${i}@example.com`, name: `${first} ${pick(LAST)}` });
+    users.push({
+      email: `${first
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[^a-z]/g, '')}.${seed}.${i}@example.com`,
+      name: `${first} ${pick(LAST)}`,
+    });
   }
   const reading: SeedPlan['reading'] = SEED_READING.filter(([, b]) => b < books.length).map(([u, b, status, rating]) => ({
     email: users[u]!.email,

@@ -46,7 +46,11 @@ export async function seedDatabase(client: DatabaseClient, options: SeedOptions 
 
     const authorIds = async () => new Map((await db.select({ id: t.authors.id, name: t.authors.name }).from(t.authors)).map((a) => [a.name, a.id]));
     let byName = await authorIds();
-    const authors = await write('authors', t.authors, plan.authors.filter((a) => !byName.has(a.name)));
+    const authors = await write(
+      'authors',
+      t.authors,
+      plan.authors.filter((a) => !byName.has(a.name)),
+    );
     byName = await authorIds();
 
     const isbns = new Set((await db.select({ isbn: t.books.isbn }).from(t.books)).map((b) => b.isbn));
@@ -54,7 +58,11 @@ export async function seedDatabase(client: DatabaseClient, options: SeedOptions 
     const books = await write('books', t.books, newBooks);
 
     const emails = new Set((await db.select({ email: t.users.email }).from(t.users)).map((u) => u.email));
-    const users = await write('users', t.users, plan.users.filter((u) => !emails.has(u.email)));
+    const users = await write(
+      'users',
+      t.users,
+      plan.users.filter((u) => !emails.has(u.email)),
+    );
 
     const userId = new Map((await db.select({ id: t.users.id, email: t.users.email }).from(t.users)).map((u) => [u.email, u.id]));
     const bookId = new Map((await db.select({ id: t.books.id, isbn: t.books.isbn }).from(t.books)).map((b) => [b.isbn, b.id]));

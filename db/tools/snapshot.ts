@@ -130,7 +130,7 @@ async function openSnapshot(file: string) {
         if ([...columns].sort().join() !== [...info.columns].sort().join()) throw fail(`${info.name} has columns ${columns.join(', ')}; this schema has ${info.columns.join(', ')}`);
         const total = Number(line.rows);
         const hasher = new TableHasher(info);
-        let rows: Record<string, unknown>[] = [];
+        const rows: Record<string, unknown>[] = [];
         yield { info, rows: [], total };
         while (Array.isArray((line = await next()))) {
           const values: unknown[] = line;
@@ -189,7 +189,14 @@ export async function backupDatabase(client: DatabaseClient, options: SnapshotOp
   };
   try {
     const tables = await withReadSnapshot(client, async (snap) => {
-      const header: SnapshotHeader = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, schema, tables: SCHEMA_TABLES.map((t) => t.name), createdAt: new Date().toISOString(), provider: client.provider };
+      const header: SnapshotHeader = {
+        format: SNAPSHOT_FORMAT,
+        version: SNAPSHOT_VERSION,
+        schema,
+        tables: SCHEMA_TABLES.map((t) => t.name),
+        createdAt: new Date().toISOString(),
+        provider: client.provider,
+      };
       await write([header]);
       const sums: TableChecksum[] = [];
       for (const info of SCHEMA_TABLES) {

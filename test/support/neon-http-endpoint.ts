@@ -25,10 +25,22 @@ const ISOLATION: Record<string, string> = {
 
 // PostgresError field -> Neon error JSON field
 const ERROR_FIELDS: Record<string, string> = {
-  code: 'code', detail: 'detail', hint: 'hint', constraint: 'constraint_name', table: 'table_name',
-  column: 'column_name', schema: 'schema_name', severity: 'severity', position: 'position', where: 'where',
-  dataType: 'data_type_name', internalPosition: 'internal_position', internalQuery: 'internal_query',
-  file: 'file', line: 'line', routine: 'routine',
+  code: 'code',
+  detail: 'detail',
+  hint: 'hint',
+  constraint: 'constraint_name',
+  table: 'table_name',
+  column: 'column_name',
+  schema: 'schema_name',
+  severity: 'severity',
+  position: 'position',
+  where: 'where',
+  dataType: 'data_type_name',
+  internalPosition: 'internal_position',
+  internalQuery: 'internal_query',
+  file: 'file',
+  line: 'line',
+  routine: 'routine',
 };
 
 function parseQuery(value: unknown): QueryIn {
@@ -116,6 +128,9 @@ export async function startNeonHttpEndpoint(): Promise<NeonHttpEndpoint> {
       return send(400, errorBody(err));
     }
   });
+  // Node's default 5 s keep-alive races with fetch reusing an idle socket on a loaded machine ("fetch failed"
+  // after a pause of a few seconds); hosted endpoints keep idle connections far longer than fetch's 4 s.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);

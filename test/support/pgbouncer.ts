@@ -68,8 +68,7 @@ export async function startPgbouncer(pg: PgServer): Promise<PgbouncerServer> {
       resolve();
     }),
   );
-  const url = (db: string, user = pg.user, password = pg.password): string =>
-    `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+  const url = (db: string, user = pg.user, password = pg.password): string => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
   let stopped = false;
   const stopSync = (): void => {
     if (stopped) return;

@@ -24,9 +24,7 @@ export function findPgBin(): string {
   const fromEnv = process.env.PG_BIN;
   if (fromEnv && existsSync(path.join(fromEnv, 'initdb'))) return fromEnv;
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root)
-    ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')) && existsSync(path.join(root, v, 'bin', 'pg_ctl')))
-    : [];
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')) && existsSync(path.join(root, v, 'bin', 'pg_ctl'))) : [];
   versions.sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
   const newest = versions[0];
   if (!newest) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin: apt-get install -y postgresql');
@@ -62,7 +60,14 @@ export async function startPostgres(): Promise<PgServer> {
     log_min_error_statement: 'error',
     timezone: "'UTC'",
   };
-  appendFileSync(path.join(data, 'postgresql.conf'), '\n' + Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n');
+  appendFileSync(
+    path.join(data, 'postgresql.conf'),
+    '\n' +
+      Object.entries(settings)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join('\n') +
+      '\n',
+  );
 
   const pgCtl = path.join(bin, 'pg_ctl');
   const user = postgresOsUser();

@@ -34,7 +34,10 @@ function target(name: TargetName): TestTarget {
 export function selectedTargets(filter = process.env.PROVIDERS): TestTarget[] {
   if (!filter?.trim()) return TARGET_NAMES.map(target);
   const wanted = new Set<TargetName>();
-  for (const raw of filter.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of filter
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (raw === 'neon') ['neon-ws', 'neon-http'].forEach((n) => wanted.add(n as TargetName));
     else if ((TARGET_NAMES as readonly string[]).includes(raw)) wanted.add(raw as TargetName);
     else throw new Error(`PROVIDERS lists unknown target "${raw}"; use ${TARGET_NAMES.join(', ')} or neon`);

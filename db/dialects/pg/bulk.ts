@@ -26,7 +26,10 @@ function arrayLiteral(values: unknown[]): string {
 /** Inserts `rows` (all with the same `keys`) into `table`. */
 export async function pgBulkInsert(db: AppDatabase, table: PgTable, keys: string[], rows: Record<string, unknown>[]): Promise<void> {
   const columns = getTableColumns(table);
-  const names = sql.join(keys.map((k) => sql.identifier(columns[k]!.name)), sql`, `);
+  const names = sql.join(
+    keys.map((k) => sql.identifier(columns[k]!.name)),
+    sql`, `,
+  );
   for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
     const chunk = rows.slice(start, start + ROWS_PER_CHUNK);
     const arrays = keys.map((k) => {

@@ -19,10 +19,17 @@ export async function readPgTable(db: DatabaseClient, table: string): Promise<Ca
   const of = (type: string) => cons.filter((c) => c.contype === type);
   return {
     columns: Object.fromEntries(cols.map((c) => [String(c.column_name), { notNull: c.is_nullable === 'NO' }])),
-    primaryKey: String(of('p')[0]?.cols ?? '').split(',').filter(Boolean).sort(),
-    uniques: of('u').map((c) => String(c.cols)).sort(),
+    primaryKey: String(of('p')[0]?.cols ?? '')
+      .split(',')
+      .filter(Boolean)
+      .sort(),
+    uniques: of('u')
+      .map((c) => String(c.cols))
+      .sort(),
     indexes: idx.map((i) => String(i.relname)).sort(),
-    checks: of('c').map((c) => String(c.conname)).sort(),
+    checks: of('c')
+      .map((c) => String(c.conname))
+      .sort(),
     foreignKeys: of('f')
       .map((c) => ({ columns: String(c.cols), references: `${String(c.ref_table)}(${String(c.ref_cols)})`, onDelete: actions[String(c.confdeltype)] ?? '?' }))
       .sort((a, b) => a.columns.localeCompare(b.columns)),

@@ -4,35 +4,13 @@
  * numeric(mode: 'number') stays a number. Anything without a faithful form throws UnsupportedSchemaError.
  */
 import { randomUUID } from 'node:crypto';
-import { is, SQL, sql } from 'drizzle-orm';
+import { is, SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { integer, numeric, real, text } from 'drizzle-orm/sqlite-core';
 import { UnsupportedSchemaError } from '../../errors';
+import { isNowDefault, plainSqlText, SQLITE_NOW_MS } from '../defaults';
 
-/** Milliseconds since the epoch, as a SQL default that matches Postgres `now()` (to the millisecond). */
-export const SQLITE_NOW_MS = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
-
-/** True for a SQL default that means "the current time" in either family. */
-export function isNowDefault(text: string | undefined): boolean {
-  return text === 'now()' || text === 'current_timestamp' || text === plainSqlText(SQLITE_NOW_MS);
-}
-
-type Builder =
-  | ReturnType<typeof text>
-  | ReturnType<typeof integer>
-  | ReturnType<typeof real>
-  | ReturnType<typeof numeric>;
-
-/** The text of a SQL default made only of string chunks, e.g. `now()`; undefined when it has parameters. */
-export function plainSqlText(value: SQL): string | undefined {
-  let out = '';
-  for (const chunk of value.queryChunks) {
-    const parts = (chunk as { value?: unknown }).value;
-    if (!Array.isArray(parts)) return undefined;
-    out += parts.join('');
-  }
-  return out.trim().toLowerCase();
-}
+type Builder = ReturnType<typeof text> | ReturnType<typeof integer> | ReturnType<typeof real> | ReturnType<typeof numeric>;
 
 function baseBuilder(col: PgColumn, where: string): Builder {
   switch (col.columnType) {
@@ -40,9 +18,7 @@ function baseBuilder(col: PgColumn, where: string): Builder {
     case 'PgText':
     case 'PgVarchar':
     case 'PgChar':
-      return col.enumValues?.length
-        ? text(col.name, { enum: col.enumValues as [string, ...string[]] })
-        : text(col.name);
+      return col.enumValues?.length ? text(col.name, { enum: col.enumValues as [string, ...string[]] }) : text(col.name);
     case 'PgInteger':
     case 'PgSmallInt':
     case 'PgBigInt53':
@@ -61,11 +37,7 @@ function baseBuilder(col: PgColumn, where: string): Builder {
     case 'PgReal':
       return real(col.name);
     case 'PgNumeric':
-      throw new UnsupportedSchemaError(
-        where,
-        "numeric in string mode reads back as '12.90' on Postgres but '12.9' on SQLite",
-        "declare it with { mode: 'number' } (or keep integer cents)",
-      );
+      throw new UnsupportedSchemaError(where, "numeric in string mode reads back as '12.90' on Postgres but '12.9' on SQLite", "declare it with { mode: 'number' } (or keep integer cents)");
     default:
       throw new UnsupportedSchemaError(where, `${col.columnType} has no faithful SQLite form`, 'use a portable type');
   }
@@ -78,11 +50,7 @@ function applyDefault(builder: Builder, col: PgColumn, where: string): Builder {
   const expression = plainSqlText(col.default);
   if (isNowDefault(expression)) return builder.default(SQLITE_NOW_MS);
   if (expression === 'gen_random_uuid()') return builder.$defaultFn(() => randomUUID() as never);
-  throw new UnsupportedSchemaError(
-    where,
-    `the SQL default ${expression ?? '(with parameters)'} has no known SQLite form`,
-    'use a literal default or $defaultFn',
-  );
+  throw new UnsupportedSchemaError(where, `the SQL default ${expression ?? '(with parameters)'} has no known SQLite form`, 'use a literal default or $defaultFn');
 }
 
 /** Builds the SQLite column builder for `col` of `tableName`; `singlePrimaryKey` allows AUTOINCREMENT. */
@@ -98,9 +66,7 @@ export function deriveSqliteColumn(tableName: string, col: PgColumn): Builder {
   if (col.onUpdateFn) builder = builder.$onUpdateFn(col.onUpdateFn as () => never);
   if (col.notNull) builder = builder.notNull();
   if (col.primary) {
-    builder = col.generatedIdentity
-      ? (builder as ReturnType<typeof integer>).primaryKey({ autoIncrement: true })
-      : builder.primaryKey();
+    builder = col.generatedIdentity ? (builder as ReturnType<typeof integer>).primaryKey({ autoIncrement: true }) : builder.primaryKey();
   }
   if (col.isUnique) builder = builder.unique(col.uniqueName);
   return builder;

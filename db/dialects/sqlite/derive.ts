@@ -5,17 +5,7 @@
  */
 import { getTableColumns, is, SQL } from 'drizzle-orm';
 import { getTableConfig, PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import {
-  check,
-  foreignKey,
-  index,
-  primaryKey,
-  sqliteTable,
-  uniqueIndex,
-  unique,
-  type SQLiteColumn,
-  type SQLiteTable,
-} from 'drizzle-orm/sqlite-core';
+import { check, foreignKey, index, primaryKey, sqliteTable, uniqueIndex, unique, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { UnsupportedSchemaError } from '../../errors';
 import { deriveSqliteColumn } from './columns';
 
@@ -48,7 +38,9 @@ function deriveTable(pgTable: PgTable, derived: DerivedTables): SQLiteTable {
     throw new UnsupportedSchemaError(config.name, `the Postgres schema "${config.schema}" has no SQLite form`, 'use the public schema');
   }
   const columns = Object.fromEntries(
-    Object.entries(pgTable).filter((e): e is [string, PgColumn] => is(e[1], PgColumn)).map(([key, col]) => [key, deriveSqliteColumn(config.name, col)]),
+    Object.entries(pgTable)
+      .filter((e): e is [string, PgColumn] => is(e[1], PgColumn))
+      .map(([key, col]) => [key, deriveSqliteColumn(config.name, col)]),
   );
 
   return sqliteTable(config.name, columns, (t) => {

@@ -7,7 +7,5 @@ import type Database from 'better-sqlite3';
 
 /** Registers the workspace's SQL functions on a better-sqlite3 connection. */
 export function installSqliteFunctions(native: Database.Database): void {
-  native.function('lower', { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? value.toLowerCase() : value,
-  );
+  native.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
 }

@@ -17,9 +17,15 @@ export async function readSqliteTable(db: DatabaseClient, table: string): Promis
   const checks = [...String(ddl?.sql ?? '').matchAll(/CONSTRAINT\s+"([^"]+)"\s+CHECK/gi)].map((m) => m[1] ?? '');
   return {
     columns: Object.fromEntries(cols.map((c) => [String(c.name), { notNull: Number(c.notnull) === 1 || Number(c.pk) > 0 }])),
-    primaryKey: cols.filter((c) => Number(c.pk) > 0).map((c) => String(c.name)).sort(),
+    primaryKey: cols
+      .filter((c) => Number(c.pk) > 0)
+      .map((c) => String(c.name))
+      .sort(),
     uniques: uniques.sort(),
-    indexes: indexes.filter((i) => i.origin === 'c' && Number(i.unique) === 0).map((i) => String(i.name)).sort(),
+    indexes: indexes
+      .filter((i) => i.origin === 'c' && Number(i.unique) === 0)
+      .map((i) => String(i.name))
+      .sort(),
     checks: checks.sort(),
     foreignKeys: fks
       .map((f) => ({ columns: String(f.from), references: `${String(f.table)}(${String(f.to)})`, onDelete: String(f.on_delete).toLowerCase() }))

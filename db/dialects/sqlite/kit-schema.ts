@@ -10,7 +10,9 @@ import { SCHEMA_TABLES } from '../../tables';
 
 /** The text of the module that re-exports every derived table by name. */
 export function kitSchemaSource(file: string, derivedModule: string): string {
-  let from = relative(dirname(resolve(file)), resolve(derivedModule)).replace(/\\/g, '/').replace(/\.ts$/, '');
+  let from = relative(dirname(resolve(file)), resolve(derivedModule))
+    .replace(/\\/g, '/')
+    .replace(/\.ts$/, '');
   if (!from.startsWith('.')) from = `./${from}`;
   const names = SCHEMA_TABLES.map((t) => t.key).sort();
   return [

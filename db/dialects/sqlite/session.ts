@@ -31,8 +31,7 @@ export function createSqliteSession(native: Database.Database) {
   const mutex = new Mutex();
   const context = new AsyncLocalStorage<{ depth: number }>();
 
-  const serialize = async <T>(fn: () => Promise<T>): Promise<T> =>
-    context.getStore() ? fn() : mutex.run(fn);
+  const serialize = async <T>(fn: () => Promise<T>): Promise<T> => (context.getStore() ? fn() : mutex.run(fn));
 
   const runTransaction: TransactionRunner = async (db, fn) => {
     const outer = context.getStore();
