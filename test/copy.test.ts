@@ -155,37 +155,39 @@ describe('verification after the copy', () => {
   });
 });
 
-describe.runIf(selected.has('sqlite') && selected.has('local'))('npm run db:copy killed half-way (sqlite -> local)', () => {
-  it('leaves the target empty; run again with --truncate it ends with exactly the source rows', async () => {
-    const [src, dst] = await Promise.all([freshDatabase(selected.get('sqlite')!), freshDatabase(selected.get('local')!)]);
-    try {
-      await seedDatabase(src.client, { count: 20_000 });
-      const env = { ...scriptEnv(src), ...scriptEnv(dst) };
-      const run = (...extra: string[]) =>
-        spawn('npx', ['tsx', 'scripts/copy.ts', '--from', 'sqlite', '--to', 'local', '--batch-size', '500', ...extra], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-      const finished = (child: ReturnType<typeof run>) => new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
+if (selected.has('sqlite') && selected.has('local')) {
+  describe('npm run db:copy killed half-way (sqlite -> local)', () => {
+    it('leaves the target empty; run again with --truncate it ends with exactly the source rows', async () => {
+      const [src, dst] = await Promise.all([freshDatabase(selected.get('sqlite')!), freshDatabase(selected.get('local')!)]);
+      try {
+        await seedDatabase(src.client, { count: 20_000 });
+        const env = { ...scriptEnv(src), ...scriptEnv(dst) };
+        const run = (...extra: string[]) =>
+          spawn('npx', ['tsx', 'scripts/copy.ts', '--from', 'sqlite', '--to', 'local', '--batch-size', '500', ...extra], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        const finished = (child: ReturnType<typeof run>) => new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
 
-      const first = run('--progress');
-      const killed = finished(first);
-      let stderr = '';
-      first.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        // Books are being written inside the target transaction: kill the whole process group, hard.
-        if (/^books [1-9]\d*\/20000$/m.test(stderr) && first.exitCode === null) process.kill(-first.pid!, 'SIGKILL');
-      });
-      expect(await killed).toEqual([null, 'SIGKILL']);
-      expect(stderr).not.toMatch(/^user_books /m);
-      expect(Object.values(await rowCounts(dst.client))).toEqual([0, 0, 0, 0]);
+        const first = run('--progress');
+        const killed = finished(first);
+        let stderr = '';
+        first.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          // Books are being written inside the target transaction: kill the whole process group, hard.
+          if (/^books [1-9]\d*\/20000$/m.test(stderr) && first.exitCode === null) process.kill(-first.pid!, 'SIGKILL');
+        });
+        expect(await killed).toEqual([null, 'SIGKILL']);
+        expect(stderr).not.toMatch(/^user_books /m);
+        expect(Object.values(await rowCounts(dst.client))).toEqual([0, 0, 0, 0]);
 
-      const second = run('--truncate');
-      let stdout = '';
-      second.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      expect(await finished(second)).toEqual([0, null]);
-      expect(stdout).toMatch(/row counts and checksums match/);
-      expect((await rowCounts(dst.client)).books).toBe(20_000);
-      expect(await tableChecksums(dst.client)).toEqual(await tableChecksums(src.client));
-    } finally {
-      await Promise.all([src.cleanup(), dst.cleanup()]);
-    }
-  }, 180_000);
-});
+        const second = run('--truncate');
+        let stdout = '';
+        second.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        expect(await finished(second)).toEqual([0, null]);
+        expect(stdout).toMatch(/row counts and checksums match/);
+        expect((await rowCounts(dst.client)).books).toBe(20_000);
+        expect(await tableChecksums(dst.client)).toEqual(await tableChecksums(src.client));
+      } finally {
+        await Promise.all([src.cleanup(), dst.cleanup()]);
+      }
+    }, 180_000);
+  });
+}

@@ -1,7 +1,7 @@
 /** Authors (example domain): their books, search, featured authors and statistics. */
 import { and, count, desc, eq, isNull, max, sql } from 'drizzle-orm';
 import type { Tables } from '../tables';
-import type { Repository, RepositoryContext, RepositoryOptions } from './base';
+import type { Repository, RepositoryContext, RepositoryOptions } from './contract';
 import type { Author, AuthorWithBooks, Book } from './types';
 
 export const authorsOptions: RepositoryOptions = { entity: 'Author', searchable: ['name', 'bio', 'nationality'] };

@@ -1,7 +1,7 @@
 /** Books (example domain): catalogue search, the book with its author, and statistics. */
 import { avg, count, eq } from 'drizzle-orm';
 import type { Tables } from '../tables';
-import type { Repository, RepositoryContext, RepositoryOptions } from './base';
+import type { Repository, RepositoryContext, RepositoryOptions } from './contract';
 import type { Book, BookWithAuthor } from './types';
 
 export interface BookSearch {

@@ -6,7 +6,8 @@
 import type { DatabaseClient } from '../client';
 import { SCHEMA_TABLES, type TableKey, type Tables } from '../tables';
 import { authorsDomain, authorsOptions } from './authors';
-import { createTableRepository, type Repository, type RepositoryContext, type RepositoryOptions } from './base';
+import { createTableRepository } from './base';
+import type { Repository, RepositoryContext, RepositoryOptions } from './contract';
 import { booksDomain, booksOptions } from './books';
 import { userBooksDomain, userBooksOptions } from './user-books';
 import { usersDomain, usersOptions } from './users';
@@ -65,5 +66,5 @@ export type {
   ReadOptions,
   Repository,
   SoftDeleteMethods,
-} from './base';
+} from './contract';
 export type * from './types';

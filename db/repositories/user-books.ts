@@ -2,7 +2,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { ReadingStatus } from '../schema';
 import type { Tables } from '../tables';
-import type { Repository, RepositoryContext, RepositoryOptions } from './base';
+import type { Repository, RepositoryContext, RepositoryOptions } from './contract';
 import { UUID_PATTERN } from './query';
 import type { Book, NewUserBook, UserBook, UserBookWithBook } from './types';
 

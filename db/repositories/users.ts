@@ -1,5 +1,5 @@
 /** Users (example domain): lookup by email on top of the generic repository. */
-import type { Repository, RepositoryOptions } from './base';
+import type { Repository, RepositoryOptions } from './contract';
 import type { User } from './types';
 import type { Tables } from '../tables';
 

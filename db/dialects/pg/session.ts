@@ -15,4 +15,4 @@ export async function pgExecute(db: AppDatabase, query: SQL): Promise<Record<str
 }
 
 /** Drizzle's own transaction: BEGIN/COMMIT on a pooled connection, SAVEPOINT when `db` is a transaction. */
-export const pgRunTransaction: TransactionRunner = (db, fn) => db.transaction((tx) => fn(tx as unknown as AppDatabase));
+export const pgRunTransaction: TransactionRunner = (db, fn) => db.transaction((tx) => fn(tx));
