@@ -5,13 +5,14 @@
  * Postgres-only call cannot compile against a SQLite handle.
  */
 import type { SQL } from 'drizzle-orm';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { DIALECTS } from './dialects';
 import type { SqliteRelationalSchema, SqliteTables } from './dialects/sqlite/tables';
 import type { ProviderName } from './env';
 import { toDbError } from './error-mapping';
-import { TransactionConflictError } from './errors';
+import { DbError, TransactionConflictError } from './errors';
 import { register } from './internals';
 import type { AppDatabase, Capabilities, ProviderConnection } from './providers/types';
 import type { RelationalSchema, Tables } from './tables';
@@ -65,6 +66,8 @@ export interface OpenedProvider {
   provider: ProviderName;
   capabilities: Capabilities;
   target: string;
+  /** Connections the handle may open (1 on a single-connection provider). */
+  poolMax: number;
   connection: ProviderConnection;
 }
 
@@ -76,7 +79,18 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
   const serialize = tx ? undefined : connection.serialize;
   const run = <T>(fn: (db: AppDatabase) => Promise<T>): Promise<T> => (serialize ? serialize(() => fn(db)) : fn(db));
 
-  const once = <T>(fn: (tx: DatabaseClient) => Promise<T>) => connection.runTransaction(tx ?? connection.transactionDb, (inner) => fn(createClient(opened, inner)));
+  // What the callback threw is remembered, so that only database errors among it are translated.
+  const once = <T>(fn: (tx: DatabaseClient) => Promise<T>, thrown: { error?: unknown }) =>
+    connection.runTransaction(tx ?? connection.transactionDb, async (inner) => {
+      try {
+        return await fn(createClient(opened, inner));
+      } catch (error) {
+        thrown.error = error;
+        throw error;
+      }
+    });
+
+  const isDatabaseError = (error: unknown) => error instanceof DbError || error instanceof DrizzleQueryError || connection.isDriverError?.(error) === true;
 
   const base: HandleBase = {
     provider: opened.provider,
@@ -86,14 +100,15 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
     async transaction(fn, options = {}) {
       const retries = tx ? 0 : Math.max(0, options.retry ?? 0);
       for (let attempt = 0; ; attempt++) {
+        const thrown: { error?: unknown } = {};
         try {
-          return await once(fn);
+          return await once(fn, thrown);
         } catch (error) {
+          // The callback's own errors (a missing file, an app error with a `code`) reach the caller unchanged;
+          // errors of the database (a query in the callback, BEGIN/COMMIT, the connection) become typed errors.
+          if ('error' in thrown && thrown.error === error && !isDatabaseError(error)) throw error;
           const mapped = toDbError(error, 'transaction');
-          if (!(mapped instanceof TransactionConflictError) || attempt >= retries) {
-            // Errors the callback threw on purpose reach the caller unchanged.
-            throw mapped === error || isDriverError(error) ? mapped : error;
-          }
+          if (!(mapped instanceof TransactionConflictError) || attempt >= retries) throw mapped;
           await sleep(backoff(attempt));
         }
       }
@@ -109,16 +124,6 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
   };
   // The family decides the public type of `db` and `tables`: the driver's own client and the family's tables.
   const client = { ...base, dialect: capabilities.family, db, tables: dialect.tables } as DatabaseClient;
-  register(client, { db, tables: dialect.tables, dialect, connection, run });
+  register(client, { db, tables: dialect.tables, dialect, connection, run, poolMax: opened.poolMax });
   return Object.freeze(client);
-}
-
-/** True for errors raised by a driver or Drizzle (they carry a code somewhere in their cause chain). */
-function isDriverError(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    if (typeof (current as { code?: unknown }).code === 'string') return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }

@@ -87,7 +87,9 @@ export function createDatabaseClient(provider: string, overrides: ProviderOverri
   const definition = PROVIDERS[name];
   const target = definition.describe(config);
   try {
-    return createClient({ provider: name, capabilities: definition.capabilities(config), target, connection: definition.connect(config) });
+    const capabilities = definition.capabilities(config);
+    const poolMax = capabilities.singleConnection ? 1 : config.poolMax;
+    return createClient({ provider: name, capabilities, target, poolMax, connection: definition.connect(config) });
   } catch (error) {
     // Opening can fail at once (an SQLite path that cannot be created); say where, without secrets.
     const reason = maskSecrets(error instanceof Error ? error.message : String(error));

@@ -14,6 +14,8 @@ export interface Internals {
   readonly tables: Tables;
   readonly dialect: Dialect;
   readonly connection: ProviderConnection;
+  /** Connections the handle may open, as configured (1 on a single-connection provider). */
+  readonly poolMax: number;
   /** Runs non-transaction work, waiting its turn where the provider needs that (SQLite). */
   run<T>(fn: (db: AppDatabase) => Promise<T>): Promise<T>;
 }

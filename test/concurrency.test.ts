@@ -66,7 +66,8 @@ for (const target of selectedTargets()) {
 
     it('{ retry } re-runs the whole callback after a transient conflict, then gives up with TransactionConflictError', async () => {
       let attempts = 0;
-      const conflict = Object.assign(new Error('could not serialize access'), { code: target.provider === 'sqlite' ? 'SQLITE_BUSY' : '40001' });
+      // What a repository call raises when the database reports 40001/40P01/SQLITE_BUSY (a real deadlock is tested below).
+      const conflict = new TransactionConflictError('Transaction conflict (40001) during test: retry the transaction');
       const result = await t.client.transaction(
         async (tx) => {
           attempts++;

@@ -30,6 +30,9 @@ for (const target of selectedTargets()) {
         const after = await healthReport(t.client);
         expect(after, after.error).toMatchObject({ reachable: true, migrationsUpToDate: true, pendingMigrations: [], ok: true });
         expect(after.poolMax).toBeGreaterThanOrEqual(1);
+        // The handle's own pool size, not the environment's default.
+        const small = t.open({ poolMax: 3 });
+        expect((await healthReport(small)).poolMax).toBe(target.capabilities.singleConnection ? 1 : 3);
         const healthy = spawnSync('npx', ['tsx', 'scripts/health.ts', '--json'], { env: scriptEnv(t), encoding: 'utf8' });
         expect(healthy.status, healthy.stderr).toBe(0);
         expect(JSON.parse(healthy.stdout)).toMatchObject({ provider: target.provider, ok: true, reachable: true });

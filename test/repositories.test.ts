@@ -163,9 +163,10 @@ for (const target of selectedTargets()) {
       await repos.userBooks.setStatus(user.id, b3.id, 'want_to_read');
       expect(await repos.userBooks.count({ userId: user.id })).toBe(2);
       const all = await repos.userBooks.listForUser(user.id);
+      // Newest first, as documented: isbn-3 was set last.
       expect(all.map((e) => [e.book.isbn, e.status])).toEqual([
-        ['isbn-1', 'read'],
         ['isbn-3', 'want_to_read'],
+        ['isbn-1', 'read'],
       ]);
       const read = await repos.userBooks.listForUser(user.id, { status: 'read' });
       expect(read.map((e) => e.book.title)).toEqual(['A Wizard of Earthsea']);
@@ -232,6 +233,18 @@ for (const target of selectedTargets()) {
       ]);
       const book = await portable(t.client).run((db) => db.query.books.findFirst({ where: (b, { eq }) => eq(b.isbn, 'isbn-3'), with: { author: true } }));
       expect(book?.author.name).toBe('Chinua Achebe');
+    });
+
+    it('a lookup given anything but its key type is a ValidationError, never the first row', async () => {
+      await repos.users.create({ email: 'first@example.com' });
+      for (const bad of [{}, { ne: 'x' }, undefined, null, 42, ['first@example.com']]) {
+        await expect(repos.users.findByEmail(bad as never)).rejects.toBeInstanceOf(ValidationError);
+      }
+      for (const filters of [{ email: {} }, { email: { ne: undefined } }]) {
+        await expect(repos.users.findFirst(filters as never)).rejects.toBeInstanceOf(ValidationError);
+        await expect(repos.users.count(filters as never)).rejects.toBeInstanceOf(ValidationError);
+      }
+      await expect(repos.userBooks.listForUser({} as never)).rejects.toBeInstanceOf(ValidationError);
     });
   });
 }

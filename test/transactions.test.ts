@@ -1,7 +1,7 @@
 /** The one async transaction API: commit, rollback on throw, savepoints when nested, on every provider. */
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseClient } from '../db';
+import { type DatabaseClient, UniqueViolationError } from '../db';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
 import { portable } from './support/portable';
 
@@ -60,6 +60,29 @@ for (const target of selectedTargets()) {
         });
       });
       expect(await authorCount(t.client)).toBe(before + 2);
+    });
+
+    it("the callback's own errors reach the caller unchanged, even with a code; a failing query is still typed", async () => {
+      const enoent = Object.assign(new Error('no such file'), { code: 'ENOENT' });
+      const funds = { code: 'E_FUNDS', message: 'insufficient funds' };
+      const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }) });
+      for (const own of [enoent, funds, refused, 'a plain string']) {
+        await expect(
+          t.client.transaction(async () => {
+            throw own;
+          }),
+        ).rejects.toBe(own);
+      }
+      const before = await authorCount(t.client);
+      const error = await t.client
+        .transaction(async (tx) => {
+          const { db, tables } = portable(tx);
+          const [first] = await db.insert(tables.authors).values({ name: 'kept out' }).returning();
+          await db.insert(tables.authors).values({ id: first!.id, name: 'duplicate id' });
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UniqueViolationError);
+      expect(await authorCount(t.client)).toBe(before);
     });
   });
 }

@@ -60,6 +60,7 @@ export const sqliteProvider: ProviderDefinition = {
       db,
       transactionDb: db,
       native,
+      isDriverError: (error) => error instanceof Database.SqliteError,
       runTransaction: session.runTransaction,
       serialize: session.serialize,
       async close() {

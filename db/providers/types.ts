@@ -66,6 +66,8 @@ export interface ProviderConnection {
   readonly runTransaction: TransactionRunner;
   /** Makes non-transaction work wait its turn (single-connection providers); absent where not needed. */
   readonly serialize?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** True for an error the driver raised that Drizzle passes through unwrapped (better-sqlite3's SqliteError). */
+  isDriverError?(error: unknown): boolean;
   /** The raw better-sqlite3 connection (sqlite only): its migrator runs on it synchronously. */
   readonly native?: Database.Database;
   close(): Promise<void>;

@@ -67,6 +67,8 @@ function operatorConditions(shape: QueryShape, field: string, col: PgColumn, ops
       out.push(compare(col, value));
     }
   }
+  // `{ email: {} }` would otherwise match every row (an app passing request input straight through).
+  if (out.length === 0) throw new ValidationError(`${shape.entity} filter`, [{ path: field, message: `give a value or at least one operator (${[...OPERATORS].join(', ')})` }]);
   return out;
 }
 

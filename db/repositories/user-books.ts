@@ -1,5 +1,6 @@
 /** Reading status of a user for a book (example domain; key: userId + bookId; no soft delete on this table). */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { ValidationError } from '../errors';
 import type { ReadingStatus } from '../schema';
 import type { Tables } from '../tables';
 import type { Repository, RepositoryContext, RepositoryOptions } from './contract';
@@ -36,6 +37,7 @@ export function userBooksDomain(base: Repository<Tables['userBooks']>, { tables,
 
     /** The user's entries with their (live) books, newest first (one round trip). */
     async listForUser(userId: string, options: { status?: ReadingStatus } = {}): Promise<UserBookWithBook[]> {
+      if (typeof userId !== 'string') throw new ValidationError('UserBook list', [{ path: 'userId', message: 'expected a uuid' }]);
       if (!UUID_PATTERN.test(userId)) return []; // no user has a malformed id, on any provider
       const rows = await read('list', (db) =>
         db
@@ -43,7 +45,7 @@ export function userBooksDomain(base: Repository<Tables['userBooks']>, { tables,
           .from(userBooks)
           .innerJoin(books, and(eq(books.id, userBooks.bookId), isNull(books.deletedAt)))
           .where(and(eq(userBooks.userId, userId), options.status ? eq(userBooks.status, options.status) : undefined))
-          .orderBy(userBooks.updatedAt, userBooks.bookId),
+          .orderBy(desc(userBooks.updatedAt), desc(userBooks.bookId)),
       );
       return rows.map((r) => ({ ...r.entry, book: r.book as Book }));
     },

@@ -2,7 +2,7 @@
 import { healthCheck } from './health';
 import type { DatabaseClient } from '../client';
 import { getMigrationStatus } from '../migrate';
-import { resolveConfig } from '../factory';
+import { internalsOf } from '../internals';
 
 export interface HealthDetails {
   provider: string;
@@ -19,7 +19,7 @@ export interface HealthDetails {
 /** Everything a container health check needs, never throwing; `ok` is reachable and up to date. */
 export async function healthReport(db: DatabaseClient): Promise<HealthDetails> {
   const check = await healthCheck(db);
-  const poolMax = db.capabilities.singleConnection ? 1 : resolveConfig(db.provider).poolMax;
+  const { poolMax } = internalsOf(db);
   const base = { provider: db.provider, target: db.target, reachable: check.ok, latencyMs: check.latencyMs, poolMax };
   if (!check.ok) return { ...base, migrationsUpToDate: null, pendingMigrations: [], ok: false, error: check.error };
   try {
