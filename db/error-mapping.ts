@@ -61,11 +61,31 @@ const CONNECTION_CODES = new Set([
   'SQLITE_CANTOPEN',
 ]);
 
-/** Server messages quote offending input (`invalid input syntax for type uuid: "abc"`): hide it. */
-function maskValues(message: string): string {
+/**
+ * Server messages quote offending input (`invalid input syntax for type uuid: "abc"`, `value "2147483648" is
+ * out of range`, `Key (isbn)=(abc)`): hide it, keeping the identifiers around it.
+ */
+export function maskValues(message: string): string {
   return maskSecrets(message)
-    .replace(/:\s*"[^"]*"/g, ': "…"')
+    .replace(/(:\s*|\bvalue\s+)"[^"]*"/gi, '$1"…"')
+    .replace(/\)=\([^)]*\)/g, ')=(…)')
+    .replace(/\bparams:[\s\S]*$/i, 'params: …')
     .slice(0, 300);
+}
+
+/**
+ * What a typed error keeps of the driver error: its name, code and the names of the constraint, column and
+ * table, with the message masked; never the query parameters, the server's `detail` (which quotes the row)
+ * or a connection string. The stack keeps the driver's frames under the masked message.
+ */
+function safeCause(error: unknown, f: DriverFields): Error {
+  const name = error instanceof Error ? error.name : 'DriverError';
+  const message = maskValues(f.message);
+  const cause = Object.assign(new Error(message), { code: f.code, constraint: f.constraint, column: f.column, table: f.table });
+  cause.name = name;
+  const frames = (error instanceof Error ? (error.stack ?? '') : '').split('\n').filter((line) => /^\s+at /.test(line));
+  cause.stack = [`${name}: ${message}`, ...frames].join('\n');
+  return cause;
 }
 
 /** Maps any error thrown by a driver or Drizzle to a DbError; DbErrors pass through unchanged. */
@@ -80,27 +100,28 @@ export function toDbError(error: unknown, context = 'query'): DbError {
   const on = [table && column ? `${table}.${column}` : (column ?? table), constraint && `constraint ${constraint}`].filter(Boolean).join(', ');
   const where = on ? ` (${on})` : '';
   const detail = { constraint, field: column };
+  const cause = safeCause(error, f);
 
   if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    return new UniqueViolationError('UNIQUE_VIOLATION', `Duplicate value${where}: a row with this key already exists`, detail, error);
+    return new UniqueViolationError('UNIQUE_VIOLATION', `Duplicate value${where}: a row with this key already exists`, detail, cause);
   }
   // SQLite reports ON DELETE RESTRICT as a trigger failure whose message names the foreign key.
   const sqliteRestrict = code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY/i.test(f.message);
   if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || sqliteRestrict) {
-    return new ForeignKeyViolationError('FOREIGN_KEY_VIOLATION', `Foreign key violation${where}: the referenced row does not exist or is still referenced`, detail, error);
+    return new ForeignKeyViolationError('FOREIGN_KEY_VIOLATION', `Foreign key violation${where}: the referenced row does not exist or is still referenced`, detail, cause);
   }
   if (code === '23502' || code === 'SQLITE_CONSTRAINT_NOTNULL') {
-    return new NotNullViolationError('NOT_NULL_VIOLATION', `Missing required value${where}`, detail, error);
+    return new NotNullViolationError('NOT_NULL_VIOLATION', `Missing required value${where}`, detail, cause);
   }
   if (code === '23514' || code === 'SQLITE_CONSTRAINT_CHECK') {
-    return new CheckViolationError('CHECK_VIOLATION', `Value out of range${where}`, detail, error);
+    return new CheckViolationError('CHECK_VIOLATION', `Value out of range${where}`, detail, cause);
   }
   if (code === '40001' || code === '40P01' || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new TransactionConflictError(`Transaction conflict (${code}) during ${context}: retry the transaction`, error);
+    return new TransactionConflictError(`Transaction conflict (${code}) during ${context}: retry the transaction`, cause);
   }
   if (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '28P01' || code === '3D000' || code === '53300' || code === '57P01') {
-    return new ConnectionError(`Cannot reach the database during ${context} (${code}): ${maskSecrets(f.message)}`, error);
+    return new ConnectionError(`Cannot reach the database during ${context} (${code}): ${maskValues(f.message)}`, cause);
   }
   // Unknown failures: keep the SQL state and the driver's own text (masked), which holds no parameter values.
-  return new QueryError(`Database error during ${context}${code ? ` (${code})` : ''}: ${maskValues(f.message)}`, f.code, error);
+  return new QueryError(`Database error during ${context}${code ? ` (${code})` : ''}: ${maskValues(f.message)}`, f.code, cause);
 }

@@ -6,6 +6,7 @@
  */
 import { createClient, type DatabaseClient } from './client';
 import { maskSecrets, PROVIDER_NAMES, readEnv, type Env, type ProviderName } from './env';
+import { toDbError } from './error-mapping';
 import { ConfigError, ConnectionError } from './errors';
 import { PROVIDERS, SELECTION_ORDER } from './providers';
 import type { Capabilities, ProviderOverrides, ResolvedConfig } from './providers/types';
@@ -93,7 +94,7 @@ export function createDatabaseClient(provider: string, overrides: ProviderOverri
   } catch (error) {
     // Opening can fail at once (an SQLite path that cannot be created); say where, without secrets.
     const reason = maskSecrets(error instanceof Error ? error.message : String(error));
-    throw new ConnectionError(`Cannot open the ${name} database (${target}): ${reason}`, error);
+    throw new ConnectionError(`Cannot open the ${name} database (${target}): ${reason}`, toDbError(error, 'open'));
   }
 }
 

@@ -2,9 +2,10 @@
  * The same failure gives the same typed error on every provider, names the constraint or field, never
  * shows the value, and leaves the table as it was.
  */
+import { inspect } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckViolationError, createRepositories, ForeignKeyViolationError, NotNullViolationError, toDbError, UniqueViolationError, ValidationError, type Repositories } from '../db';
+import { CheckViolationError, createRepositories, DbError, ForeignKeyViolationError, NotNullViolationError, toDbError, UniqueViolationError, ValidationError, type Repositories } from '../db';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
 import { portable } from './support/portable';
 
@@ -85,6 +86,36 @@ for (const target of selectedTargets()) {
       expect((badRating as CheckViolationError).constraint).toBe('books_rating_range');
       expect((badRating as Error).message).not.toContain(MARKER);
       expect(await snapshot()).toEqual(before);
+    });
+
+    it('no parameter value anywhere reachable from the error: message, stack, util.inspect, JSON, every cause', async () => {
+      const leak = `${MARKER}-leak`;
+      await repos.books.create({ title: 'Leak probe', authorId, isbn: leak });
+      const errors: unknown[] = [
+        await repos.books.create({ title: `dup ${leak}`, authorId, isbn: leak }).catch((e: unknown) => e),
+        await portable(t.client)
+          .run((d) => d.insert(portable(t.client).tables.books).values({ title: leak, authorId, isbn: leak }))
+          .catch((e: unknown) => toDbError(e)),
+        await t.client
+          .transaction(async (tx) => {
+            await createRepositories(tx).books.create({ title: leak, authorId, isbn: leak });
+          })
+          .catch((e: unknown) => e),
+      ];
+      if (target.capabilities.family === 'pg') {
+        // Postgres quotes an out-of-range value in its message.
+        errors.push(await t.client.execute(sql`select ${'2147483648'}::integer + ${leak}::text::integer`).catch((e: unknown) => e));
+      }
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(DbError);
+        const seen: string[] = [inspect(error, { depth: 20, showHidden: true }), JSON.stringify(error)];
+        for (let e: unknown = error; e instanceof Error; e = e.cause) seen.push(e.message, String(e.stack), inspect(e, { showHidden: true }));
+        for (const text of seen) {
+          expect(text).not.toContain(leak);
+          expect(text).not.toContain('2147483648');
+        }
+      }
+      expect((errors[0] as UniqueViolationError).constraint ?? (errors[0] as UniqueViolationError).field).toBeTruthy();
     });
   });
 }

@@ -114,6 +114,7 @@ export function assertConsistent(plan: MigrationPlan, folder: string): void {
 /** A MigrationError that names the migration, the statement number and its first line. */
 export function failedStatement(file: MigrationFile, index: number, statement: string, error: unknown): MigrationError {
   const firstLine = statement.split('\n')[0]?.slice(0, 120) ?? '';
-  const reason = toDbError(error, `migration ${file.tag}`).message;
-  return new MigrationError(`Migration ${file.tag} failed at statement ${index + 1} of ${file.statements.length} (${firstLine}): ${reason}. Nothing from this run was applied.`, error);
+  const mapped = toDbError(error, `migration ${file.tag}`);
+  const reason = mapped.message;
+  return new MigrationError(`Migration ${file.tag} failed at statement ${index + 1} of ${file.statements.length} (${firstLine}): ${reason}. Nothing from this run was applied.`, mapped);
 }
