@@ -3,6 +3,7 @@ import { startNeonHttpEndpoint, type NeonHttpEndpoint } from './neon-http-endpoi
 import { startNeonWsProxy, type NeonWsProxy } from './neon-ws-proxy';
 import { startPgbouncer, type PgbouncerServer } from './pgbouncer';
 import { startPostgres, type PgServer } from './postgres-server';
+import { ensureServerPackages } from './provision';
 
 export interface AllServers {
   pg: PgServer;
@@ -17,6 +18,7 @@ export interface AllServers {
 
 /** Starts postgres, then pgbouncer / ws proxy / http endpoint in parallel; cleans up on failure and process exit. */
 export async function startAllServers(): Promise<AllServers> {
+  ensureServerPackages();
   const started = Date.now();
   let pg: PgServer | undefined;
   let pgbouncer: PgbouncerServer | undefined;
