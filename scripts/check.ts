@@ -1,13 +1,15 @@
 /** npm run db:check — schema captured by migrations (every provider), history and live structure (configured ones). */
-import { checkDatabase, checkSchemaCaptured, createDatabaseClient, PROVIDER_NAMES, validateProviderConfig } from '../db';
-import { runScript } from './cli';
+import { checkDatabase, checkSchemaCaptured, createDatabaseClient, getCurrentProvider, PROVIDER_NAMES, validateProviderConfig } from '../db';
+import { parseStrict, runScript } from './cli';
 
 const USAGE = `Usage: npm run db:check
   1. fails when db/schema.ts has changes with no migration for some provider (run it in CI)
   2. fails when a configured database disagrees with its migration history
   3. fails when a configured database's tables or columns differ from the schema`;
 
-runScript(USAGE, async () => {
+runScript(USAGE, async (args) => {
+  parseStrict(args, {}, 0);
+  getCurrentProvider(); // a DB_PROVIDER naming no provider is a configuration error, not "agree"
   const problems: string[] = [];
   for (const provider of PROVIDER_NAMES) problems.push(...(await checkSchemaCaptured(provider)));
   for (const provider of PROVIDER_NAMES) {

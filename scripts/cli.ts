@@ -43,3 +43,14 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnTy
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
+
+/**
+ * The command line of a script that takes at most `maxPositionals` arguments and the given options: an
+ * unknown option or an extra argument is a UsageError (exit 2 with the usage), never silently ignored.
+ */
+export function parseStrict<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, maxPositionals: number) {
+  const parsed = parseCommandLine({ args, options, allowPositionals: true, strict: true });
+  const extra = parsed.positionals[maxPositionals];
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra.slice(0, 60)}"`);
+  return parsed;
+}

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isProviderName, PROVIDER_NAMES } from '../db';
-import { runScript, UsageError } from './cli';
+import { parseStrict, runScript, UsageError } from './cli';
 
 const USAGE = `Usage: tsx scripts/generate.ts <provider> [--config file]
   provider  one of ${PROVIDER_NAMES.join(', ')}; the config defaults to drizzle/<provider>.config.ts`;
@@ -19,11 +19,10 @@ async function schemaFiles(configFile: string): Promise<string[]> {
 }
 
 runScript(USAGE, async (args) => {
-  const [provider] = args;
-  const configIndex = args.indexOf('--config');
+  const parsed = parseStrict(args, { config: { type: 'string' } }, 1);
+  const [provider] = parsed.positionals;
   if (!provider || !isProviderName(provider)) throw new UsageError(`give a provider: ${PROVIDER_NAMES.join(', ')}`);
-  const config = configIndex >= 0 ? args[configIndex + 1] : `drizzle/${provider}.config.ts`;
-  if (!config) throw new UsageError('--config needs a file');
+  const config = parsed.values.config ?? `drizzle/${provider}.config.ts`;
   for (const file of await schemaFiles(config)) {
     await import(pathToFileURL(resolve(file)).href);
   }

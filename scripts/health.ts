@@ -1,17 +1,15 @@
 /** npm run db:health -- [provider] [--json] — exit 0 when reachable and migrated, 1 otherwise. */
 import { createDatabaseClient, getCurrentProvider, healthReport, isProviderName, PROVIDER_NAMES } from '../db';
-import { runScript, UsageError } from './cli';
+import { parseStrict, runScript, UsageError } from './cli';
 
 const USAGE = `Usage: npm run db:health -- [provider] [--json]
   provider  one of ${PROVIDER_NAMES.join(', ')} (default: the current provider)
   --json    one JSON object on stdout (for container health checks and monitors)`;
 
 runScript(USAGE, async (args) => {
-  const json = args.includes('--json');
-  const rest = args.filter((a) => a !== '--json');
-  const unknownFlag = rest.find((a) => a.startsWith('-'));
-  if (unknownFlag) throw new UsageError(`unknown option ${unknownFlag}`);
-  const [target] = rest;
+  const parsed = parseStrict(args, { json: { type: 'boolean' } }, 1);
+  const json = parsed.values.json === true;
+  const [target] = parsed.positionals;
   if (target !== undefined && !isProviderName(target)) throw new UsageError(`unknown provider "${target}"`);
   const db = createDatabaseClient(target ?? getCurrentProvider().provider);
   try {

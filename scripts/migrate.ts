@@ -1,6 +1,6 @@
 /** npm run db:migrate[:provider|:all] — applies pending migrations. */
 import { getCurrentProvider, isProviderName, PROVIDER_NAMES, runMigrations, validateProviderConfig, type ProviderName } from '../db';
-import { runScript, UsageError } from './cli';
+import { parseStrict, runScript, UsageError } from './cli';
 
 const USAGE = `Usage: tsx scripts/migrate.ts [provider|all]
   provider  one of ${PROVIDER_NAMES.join(', ')} (default: the current provider, see DB_PROVIDER)
@@ -11,7 +11,8 @@ async function migrateOne(provider: ProviderName): Promise<void> {
   console.log(`${provider}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date, nothing to apply'}`);
 }
 
-runScript(USAGE, async ([target]) => {
+runScript(USAGE, async (args) => {
+  const [target] = parseStrict(args, {}, 1).positionals;
   if (target === 'all') {
     let failed = 0;
     for (const provider of PROVIDER_NAMES) {

@@ -1,6 +1,6 @@
 /** npm run db:seed -- [provider] [--count N] [--seed S] [--reset] — deterministic catalogue data, idempotent. */
 import { createDatabaseClient, createRepositories, getCurrentProvider, isProviderName, PROVIDER_NAMES, seedDatabase } from '../db';
-import { parseCommandLine, runScript, UsageError } from './cli';
+import { parseStrict, runScript, UsageError } from './cli';
 import { printTable, progressBar } from './progress';
 
 const USAGE = `Usage: npm run db:seed -- [provider] [--count N] [--seed S] [--reset]
@@ -17,7 +17,7 @@ function positive(name: string, value: string | undefined, fallback: number): nu
 }
 
 runScript(USAGE, async (argv) => {
-  const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { count: { type: 'string' }, seed: { type: 'string' }, reset: { type: 'boolean' } } });
+  const parsed = parseStrict(argv, { count: { type: 'string' }, seed: { type: 'string' }, reset: { type: 'boolean' } }, 1);
   const [target] = parsed.positionals;
   if (target !== undefined && !isProviderName(target)) throw new UsageError(`unknown provider "${target}"`);
   const provider = target ?? getCurrentProvider().provider;

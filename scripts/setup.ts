@@ -1,12 +1,16 @@
 /** npm run db:setup — migrate and seed the current provider (the SQLite file when nothing is configured). */
-import { createDatabaseClient, getCurrentProvider, runMigrations, seedDatabase } from '../db';
-import { runScript } from './cli';
+import { createDatabaseClient, getCurrentProvider, isProviderName, PROVIDER_NAMES, runMigrations, seedDatabase } from '../db';
+import { parseStrict, runScript, UsageError } from './cli';
 
-const USAGE = `Usage: npm run db:setup
-  Applies pending migrations and seeds the current provider (${'DB_PROVIDER'}, a provider URL, or the SQLite default).`;
+const USAGE = `Usage: npm run db:setup -- [provider]
+  Applies pending migrations and seeds the provider (default: the current one: DB_PROVIDER, a provider URL,
+  or the SQLite default).
+  provider  one of ${PROVIDER_NAMES.join(', ')}`;
 
-runScript(USAGE, async () => {
-  const { provider, reason } = getCurrentProvider();
+runScript(USAGE, async (args) => {
+  const [target] = parseStrict(args, {}, 1).positionals;
+  if (target !== undefined && !isProviderName(target)) throw new UsageError(`unknown provider "${target}"`);
+  const { provider, reason } = target ? { provider: target, reason: 'given on the command line' } : getCurrentProvider();
   console.log(`provider: ${provider} (${reason})`);
   const { applied } = await runMigrations(provider);
   console.log(`migrations: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);

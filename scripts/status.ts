@@ -1,6 +1,6 @@
 /** npm run db:status [provider|all] — applied and pending migrations; exit 1 when anything is pending. */
 import { getCurrentProvider, getMigrationStatus, isProviderName, PROVIDER_NAMES, validateProviderConfig, type ProviderName } from '../db';
-import { runScript, UsageError } from './cli';
+import { parseStrict, runScript, UsageError } from './cli';
 
 const USAGE = `Usage: npm run db:status -- [provider|all]
   Lists applied and pending migrations with their names and dates; exit 1 when anything is pending,
@@ -18,7 +18,8 @@ async function statusOf(provider: ProviderName): Promise<boolean> {
   return s.pending.length + s.modified.length + s.unknown.length + s.duplicates.length === 0;
 }
 
-runScript(USAGE, async ([target]) => {
+runScript(USAGE, async (args) => {
+  const [target] = parseStrict(args, {}, 1).positionals;
   if (target !== undefined && target !== 'all' && !isProviderName(target)) throw new UsageError(`unknown provider "${target}"`);
   const providers = target === 'all' ? PROVIDER_NAMES.filter((p) => validateProviderConfig(p).ok) : [target ?? getCurrentProvider().provider];
   let clean = true;

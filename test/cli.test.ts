@@ -51,4 +51,32 @@ describe('command line contract', () => {
     expect(r.code).toBe(1);
     expect(r.errorLines).toEqual(['configuration error: Unknown DB_PROVIDER value "oracle": use one of sqlite, local, supabase, neon']);
   });
+  for (const script of COMMANDS) {
+    it(`${script} refuses an option it does not know: exit 2 with the usage`, () => {
+      const r = run(script, [...(script === 'generate' || script === 'restore' ? ['sqlite'] : []), '--bogus']);
+      expect(r.code, r.out).toBe(2);
+      expect(r.errorLines[0]).toMatch(/--bogus/);
+      expect(r.out).toMatch(/Usage: /);
+    });
+  }
+
+  for (const script of [...WITH_PROVIDER_ARG, 'setup']) {
+    it(`${script} refuses an extra argument: exit 2`, () => {
+      const r = run(script, ['sqlite', 'extra']);
+      expect(r.code, r.out).toBe(2);
+      expect(r.errorLines[0]).toMatch(/unexpected argument "extra"/);
+    });
+  }
+
+  it('setup takes a provider argument and sets up that provider', () => {
+    const r = run('setup', ['neon']);
+    expect(r.code).toBe(1);
+    expect(r.errorLines).toEqual([expect.stringMatching(/NEON_DATABASE_URL is not set/)]);
+  });
+
+  it('check with a DB_PROVIDER that names no provider is a configuration error, not "agree"', () => {
+    const r = run('check', [], { DB_PROVIDER: 'mysql' });
+    expect(r.code).toBe(1);
+    expect(r.errorLines).toEqual(['configuration error: Unknown DB_PROVIDER value "mysql": use one of sqlite, local, supabase, neon']);
+  });
 });
