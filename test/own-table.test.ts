@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_NAMES } from '../db';
-import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
+import { freshDatabase, notApplicable, selectedTargets, type TestDatabase } from './support/targets';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const sqlite = selectedTargets().find((t) => t.name === 'sqlite');
@@ -58,6 +58,7 @@ await Promise.all([sqlite.close(), local.close(), restored.close()]);
 console.log(JSON.stringify(out));
 `;
 
+if (!(sqlite && local)) notApplicable('adding a table (needs sqlite and local)');
 if (sqlite && local) {
   describe('a table added to db/schema.ts works everywhere with nothing else edited', () => {
     let dir: string;

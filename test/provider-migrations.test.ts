@@ -13,12 +13,13 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupDatabase, copyDatabase, getMigrationStatus, MigrationError, restoreDatabase, seedDatabase, tableChecksums } from '../db';
 import { extendMigrations } from './support/extend-migrations';
-import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
+import { freshDatabase, notApplicable, selectedTargets, type TestDatabase } from './support/targets';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/provider-migrations/${name}`, import.meta.url));
 const local = selectedTargets().find((t) => t.name === 'local');
 const supabase = selectedTargets().find((t) => t.name === 'supabase');
 
+if (!(local && supabase)) notApplicable('provider-specific migrations (needs local and supabase)');
 if (local && supabase) {
   describe('local <-> supabase with a supabase-only migration', () => {
     const rls = extendMigrations('supabase', [fixture('0001_supabase_books_rls.sql')]);

@@ -9,12 +9,14 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabaseClient, createRepositories } from '../db';
-import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
+import { freshDatabase, notApplicable, selectedTargets, type TestDatabase } from './support/targets';
 
 const MISSING_PREPARED = /prepared statement "[^"]+" does not exist/g;
 const missingPreparedCount = () => (readFileSync(inject('testEnv').pgLogFile, 'utf8').match(MISSING_PREPARED) ?? []).length;
 
-for (const target of selectedTargets().filter((t) => t.capabilities.transactionPooler || t.capabilities.rowLevelSecurity)) {
+const applicable = selectedTargets().filter((t) => t.capabilities.transactionPooler || t.capabilities.rowLevelSecurity);
+if (applicable.length === 0) notApplicable('Supabase capabilities');
+for (const target of applicable) {
   describe(`${target.name}: Supabase capabilities`, () => {
     let t: TestDatabase;
     beforeAll(async () => {
