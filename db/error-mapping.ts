@@ -3,6 +3,7 @@
  * to the typed errors of errors.ts. The same failure gives the same class on every provider, and the
  * message names the constraint or column, never a value or a connection string.
  */
+import { findConstraint } from './constraints';
 import { maskSecrets } from './env';
 import { CheckViolationError, ConnectionError, DbError, ForeignKeyViolationError, NotNullViolationError, QueryError, TransactionConflictError, UniqueViolationError } from './errors';
 
@@ -38,13 +39,19 @@ function driverFields(error: unknown): DriverFields {
   return { message: current instanceof Error ? current.message : 'unknown error' };
 }
 
-/** "UNIQUE constraint failed: books.isbn" → { table: 'books', column: 'isbn' }; checks name the constraint. */
-function sqliteSubject(message: string): { table?: string; column?: string; constraint?: string } {
+/** "UNIQUE constraint failed: books.a, books.b" → { table: 'books', columns: ['a', 'b'] }; checks name the constraint. */
+function sqliteSubject(message: string): { table?: string; columns?: string[]; constraint?: string } {
   const match = /constraint failed: (.+)$/i.exec(message);
-  const subject = match?.[1]?.split(',')[0]?.trim();
-  if (!subject) return {};
-  const [table, column] = subject.split('.');
-  return column ? { table, column } : { constraint: subject };
+  const subjects =
+    match?.[1]
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [];
+  const first = subjects[0];
+  if (!first) return {};
+  if (!first.includes('.')) return { constraint: first };
+  const table = first.split('.')[0];
+  return { table, columns: subjects.map((s) => s.split('.')[1] ?? '') };
 }
 
 const CONNECTION_CODES = new Set([
@@ -94,9 +101,11 @@ export function toDbError(error: unknown, context = 'query'): DbError {
   const f = driverFields(error);
   const code = f.code ?? '';
   const sqlite = code.startsWith('SQLITE_') ? sqliteSubject(f.message) : {};
-  const constraint = f.constraint ?? sqlite.constraint;
-  const column = f.column ?? sqlite.column;
-  const table = f.table ?? sqlite.table;
+  // Whichever of constraint and columns the driver did not name comes from the schema.
+  const known = findConstraint({ name: f.constraint ?? sqlite.constraint, table: f.table ?? sqlite.table, columns: f.column ? [f.column] : sqlite.columns });
+  const constraint = f.constraint ?? sqlite.constraint ?? known?.name;
+  const column = f.column ?? sqlite.columns?.join(',') ?? known?.columns.join(',');
+  const table = f.table ?? sqlite.table ?? known?.table;
   const on = [table && column ? `${table}.${column}` : (column ?? table), constraint && `constraint ${constraint}`].filter(Boolean).join(', ');
   const where = on ? ` (${on})` : '';
   const detail = { constraint, field: column };

@@ -1,4 +1,7 @@
 /** Provider selection and configuration errors: no database needed, so these run on every selection. */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createDatabaseClient, getCurrentProvider, maskUrl, validateProviderConfig } from '../db';
 import { isTransactionPoolerUrl } from '../db/providers/supabase';
@@ -17,6 +20,22 @@ describe('provider selection', () => {
     expect(getCurrentProvider({ ...all, NEON_DATABASE_URL: '' }).provider).toBe('supabase');
     expect(getCurrentProvider({ LOCAL_DATABASE_URL: all.LOCAL_DATABASE_URL }).provider).toBe('local');
     expect(getCurrentProvider({ DATABASE_URL: 'postgres://a@d/c' })).toMatchObject({ provider: 'local', reason: 'DATABASE_URL is set' });
+  });
+
+  it('SQLITE_PATH=~/… means the home folder, as in a shell (no folder named "~")', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    const previous = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      const db = createDatabaseClient('sqlite', { url: '~/nested/app.db' });
+      await db.close();
+      expect(db.target).toBe(`sqlite file ${join(home, 'nested/app.db')}`);
+      expect(existsSync(join(home, 'nested/app.db'))).toBe(true);
+      expect(existsSync('~')).toBe(false);
+    } finally {
+      process.env.HOME = previous;
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('defaults to the embedded SQLite file when nothing is configured', () => {

@@ -246,5 +246,13 @@ for (const target of selectedTargets()) {
       }
       await expect(repos.userBooks.listForUser({} as never)).rejects.toBeInstanceOf(ValidationError);
     });
+
+    it('pages hold 20 rows by default and at most 1000; the cap points to findWithCursor', async () => {
+      await repos.authors.bulkCreate(Array.from({ length: 25 }, (_, i) => ({ name: `Paged ${i}` })));
+      expect(await repos.authors.findMany({ filters: { name: { startsWith: 'Paged ' } } })).toHaveLength(20);
+      const error = await repos.authors.findMany({ pagination: { limit: 1001 } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toContain('walk larger results with findWithCursor');
+    });
   });
 }

@@ -7,7 +7,8 @@
  * Set FULL where that matters more than write speed.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { installSqliteFunctions } from '../dialects/sqlite/functions';
@@ -16,6 +17,11 @@ import { asAppDatabase, SQLITE_RELATIONAL_SCHEMA } from '../dialects/sqlite/tabl
 import type { ProviderDefinition } from './types';
 
 const SYNCHRONOUS = ['NORMAL', 'FULL'] as const;
+
+/** The file of SQLITE_PATH, with a leading `~/` meaning the home folder as it does in a shell (not a folder named `~`). */
+function fileOf(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
 
 export const sqliteProvider: ProviderDefinition = {
   name: 'sqlite',
@@ -44,10 +50,10 @@ export const sqliteProvider: ProviderDefinition = {
   }),
 
   // A file path holds no secret.
-  describe: (config) => `sqlite file ${config.url}`,
+  describe: (config) => `sqlite file ${fileOf(config.url)}`,
 
   connect(config) {
-    const file = config.url;
+    const file = fileOf(config.url);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const native = new Database(file, { timeout: config.env.SQLITE_BUSY_TIMEOUT });
     native.pragma('journal_mode = WAL');

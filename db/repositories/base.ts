@@ -36,7 +36,7 @@ export function entityName(key: string): string {
 function checkLimit(entity: string, limit: number | undefined): number {
   const value = limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
-    throw new ValidationError(`${entity} pagination`, [{ path: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` }]);
+    throw new ValidationError(`${entity} pagination`, [{ path: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT}); walk larger results with findWithCursor` }]);
   }
   return value;
 }
