@@ -4,6 +4,7 @@
  * `dialect`: narrow on it before using the raw Drizzle client (`if (client.dialect === 'pg') …`), so a
  * Postgres-only call cannot compile against a SQLite handle.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SQL } from 'drizzle-orm';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
@@ -12,7 +13,7 @@ import { DIALECTS } from './dialects';
 import type { SqliteRelationalSchema, SqliteTables } from './dialects/sqlite/tables';
 import type { ProviderName } from './env';
 import { toDbError } from './error-mapping';
-import { DbError, TransactionConflictError } from './errors';
+import { DbError, OuterHandleError, TransactionConflictError } from './errors';
 import { register } from './internals';
 import type { AppDatabase, Capabilities, ProviderConnection } from './providers/types';
 import type { RelationalSchema, Tables } from './tables';
@@ -77,13 +78,21 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
   const dialect = DIALECTS[capabilities.family];
   const db = tx ?? connection.db;
   const serialize = tx ? undefined : connection.serialize;
-  const run = <T>(fn: (db: AppDatabase) => Promise<T>): Promise<T> => (serialize ? serialize(() => fn(db)) : fn(db));
+  const scope = transactionScope(connection);
+  /** The outer handle used inside its own transaction callback would run outside the transaction on Postgres (and can wait forever on a small pool) but inside it on SQLite: refused on both. */
+  const checkOuter = (what: string) => {
+    if (!tx && scope.getStore()) throw new OuterHandleError(opened.provider, what);
+  };
+  const run = <T>(fn: (db: AppDatabase) => Promise<T>): Promise<T> => {
+    checkOuter('a query');
+    return serialize ? serialize(() => fn(db)) : fn(db);
+  };
 
   // What the callback threw is remembered, so that only database errors among it are translated.
   const once = <T>(fn: (tx: DatabaseClient) => Promise<T>, thrown: { error?: unknown }) =>
     connection.runTransaction(tx ?? connection.transactionDb, async (inner) => {
       try {
-        return await fn(createClient(opened, inner));
+        return await scope.run(true, () => fn(createClient(opened, inner)));
       } catch (error) {
         thrown.error = error;
         throw error;
@@ -98,6 +107,7 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
     target: opened.target,
     inTransaction: tx !== undefined,
     async transaction(fn, options = {}) {
+      checkOuter('transaction()');
       const retries = tx ? 0 : Math.max(0, options.retry ?? 0);
       for (let attempt = 0; ; attempt++) {
         const thrown: { error?: unknown } = {};
@@ -114,6 +124,7 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
       }
     },
     async execute(query) {
+      checkOuter('execute()');
       try {
         return await run((d) => dialect.execute(d, query));
       } catch (error) {
@@ -126,4 +137,13 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
   const client = { ...base, dialect: capabilities.family, db, tables: dialect.tables } as DatabaseClient;
   register(client, { db, tables: dialect.tables, dialect, connection, run, poolMax: opened.poolMax });
   return Object.freeze(client);
+}
+
+const scopes = new WeakMap<ProviderConnection, AsyncLocalStorage<true>>();
+
+/** Marks the async context of a transaction callback, per connection. */
+function transactionScope(connection: ProviderConnection): AsyncLocalStorage<true> {
+  let scope = scopes.get(connection);
+  if (!scope) scopes.set(connection, (scope = new AsyncLocalStorage<true>()));
+  return scope;
 }

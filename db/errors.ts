@@ -17,6 +17,7 @@ export type DbErrorCode =
   | 'UNSUPPORTED_SCHEMA'
   | 'TARGET_NOT_EMPTY'
   | 'INVALID_SNAPSHOT'
+  | 'OUTER_HANDLE'
   | 'QUERY';
 
 /** Base class of every error this workspace throws on purpose. */
@@ -139,5 +140,15 @@ export class InvalidSnapshotError extends DbError {
   constructor(file: string, where: string, problem: string) {
     super('INVALID_SNAPSHOT', `Invalid snapshot ${file}: ${where ? `${where}: ` : ''}${problem}`);
     this.where = where;
+  }
+}
+
+/** A handle was used inside its own transaction callback; the callback's `tx` handle is the one to use. */
+export class OuterHandleError extends DbError {
+  constructor(provider: string, what: string) {
+    super(
+      'OUTER_HANDLE',
+      `${what} on the ${provider} handle inside its own transaction callback: use the tx handle the callback receives (createRepositories(tx), tx.execute(…)); the outer handle is not part of the transaction`,
+    );
   }
 }

@@ -1,7 +1,7 @@
 /** The one async transaction API: commit, rollback on throw, savepoints when nested, on every provider. */
-import { count } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DatabaseClient, UniqueViolationError } from '../db';
+import { createRepositories, type DatabaseClient, OuterHandleError, UniqueViolationError } from '../db';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
 import { portable } from './support/portable';
 
@@ -83,6 +83,23 @@ for (const target of selectedTargets()) {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UniqueViolationError);
       expect(await authorCount(t.client)).toBe(before);
+    });
+
+    it('the outer handle inside its own transaction callback is a typed error on every provider; nothing is written', async () => {
+      const before = await authorCount(t.client);
+      const outer = createRepositories(t.client);
+      const error = await t.client
+        .transaction(async (tx) => {
+          await createRepositories(tx).authors.create({ name: 'inside' });
+          await outer.authors.create({ name: 'through the outer handle' });
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OuterHandleError);
+      expect((error as Error).message).toMatch(/use the tx handle/);
+      expect(await authorCount(t.client)).toBe(before);
+      // Another handle (its own connection) is not the outer handle: it may be used.
+      const other = t.open();
+      expect(await t.client.transaction(async () => other.execute(sql`select 1 as one`))).toEqual([{ one: 1 }]);
     });
   });
 }
