@@ -64,5 +64,30 @@ for (const target of selectedTargets()) {
       expect(await repos.books.count()).toBe(HOSTILE.length + 1);
       expect(await repos.userBooks.listForUser("x'; drop table users; --")).toEqual([]);
     });
+
+    it('values that cannot be of the column type are a ValidationError before any SQL, the same on every provider', async () => {
+      const before = await canary();
+      const cursorOf = (fields: string[], values: unknown[]) => Buffer.from(JSON.stringify({ f: fields, v: values })).toString('base64url');
+      const attempts: [string, () => Promise<unknown>][] = [
+        ['id as text', () => repos.books.findMany({ filters: { id: 'abc' } } as never)],
+        ['int beyond int4', () => repos.books.count({ pages: 2147483648 })],
+        ['boolean for text', () => repos.authors.findMany({ filters: { bio: false } } as never)],
+        ['text for boolean', () => repos.books.count({ inStock: 'yes' } as never)],
+        ['NaN', () => repos.books.count({ rating: { gte: Number.NaN } })],
+        ['invalid Date', () => repos.books.count({ createdAt: { lt: new Date('nope') } })],
+        ['json equality', () => repos.books.count({ metadata: { a: 1 } } as never)],
+        ['NUL in contains', () => repos.books.count({ title: { contains: 'a\u0000b' } })],
+        ['NUL in search', () => repos.books.count({ search: '\u0000' })],
+        ['Symbol value', () => repos.books.count({ title: Symbol('x') } as never)],
+        ['IN list too long', () => repos.books.count({ id: Array.from({ length: 40_000 }, (_, i) => i) })],
+        ['page 1e18', () => repos.books.findMany({ pagination: { page: 1e18 } })],
+        ['forged cursor values', () => repos.books.findWithCursor({ cursor: cursorOf(['id:asc'], ['not-a-number']) })],
+      ];
+      for (const [name, attempt] of attempts) {
+        const error = await attempt().catch((e: unknown) => e);
+        expect(error, name).toBeInstanceOf(ValidationError);
+      }
+      expect(await canary()).toEqual(before);
+    });
   });
 }

@@ -17,7 +17,7 @@ import type { AppDatabase } from '../providers/types';
 import { tableInfo, type TableInfo, type TableKey, type Tables } from '../tables';
 import { decodeCursor, encodeCursor } from './cursor';
 import { guarded, prepared } from './guard';
-import { afterCursor, buildWhere, orderSql, orderTerms, UUID_PATTERN, type LooseOrder, type QueryShape } from './query';
+import { afterCursor, buildWhere, orderSql, orderTerms, UUID_PATTERN, valueProblem, type LooseOrder, type QueryShape } from './query';
 import type { ReadOptions, Repository, RepositoryContext, RepositoryOptions } from './contract';
 import type { TextColumnType } from './types';
 import { validate, validatorsFor } from './validation';
@@ -67,8 +67,8 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
     columns,
     searchable: (options.searchable ?? textFields).map((k) => columns[k]!),
     createdAt: columns.createdAt,
-    uuidFields: new Set(Object.keys(declared).filter((k) => declared[k]!.columnType === 'PgUUID')),
     textFields: new Set(textFields),
+    declared,
   };
   const keys = info.primaryKey;
   const keyColumns = keys.map((k) => columns[k]!);
@@ -88,6 +88,18 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
     const values = keyValues(id);
     return values && and(...values.map((v, i) => eq(keyColumns[i]!, v)));
   };
+
+  /** The cursor's values, each of its sort column's type (a forged cursor is refused the same way everywhere). */
+  function checkedCursor(cursor: string, fields: string[], terms: { field: string }[]): unknown[] {
+    const values = decodeCursor(entity, cursor, fields);
+    terms.forEach((term, i) => {
+      const col = declared[term.field];
+      if (values[i] !== null && col && valueProblem(col, values[i])) {
+        throw new ValidationError(`${entity} cursor`, [{ path: 'cursor', message: 'not a cursor from this query; start again without one' }]);
+      }
+    });
+    return values;
+  }
 
   async function selectRows(where: SQL | undefined, order: SQL[], limit?: number, offset?: number): Promise<Row[]> {
     return read('read', async (db) => {
@@ -230,7 +242,9 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
     async findMany(opts: { filters?: object; orderBy?: LooseOrder; pagination?: { page?: number; limit?: number } } & ReadOptions = {}): Promise<Row[]> {
       const limit = checkLimit(entity, opts.pagination?.limit);
       const page = opts.pagination?.page ?? 1;
-      if (!Number.isInteger(page) || page < 1) throw new ValidationError(`${entity} pagination`, [{ path: 'page', message: 'must be an integer from 1' }]);
+      if (!Number.isSafeInteger(page) || page < 1 || !Number.isSafeInteger((page - 1) * limit)) {
+        throw new ValidationError(`${entity} pagination`, [{ path: 'page', message: 'must be an integer from 1 (for deep pages use findWithCursor)' }]);
+      }
       const terms = orderTerms(shape, opts.orderBy, keys);
       return selectRows(live(buildWhere(shape, opts.filters as Row | undefined), opts), orderSql(terms), limit, (page - 1) * limit);
     },
@@ -246,7 +260,7 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
       const limit = checkLimit(entity, opts.limit);
       const terms = orderTerms(shape, opts.orderBy, keys);
       const fields = terms.map((t) => `${t.field}:${t.dir}`);
-      const after = opts.cursor ? afterCursor(terms, decodeCursor(entity, opts.cursor, fields)) : undefined;
+      const after = opts.cursor ? afterCursor(terms, checkedCursor(opts.cursor, fields, terms)) : undefined;
       const rows = await selectRows(live(and(buildWhere(shape, opts.filters as Row | undefined), after), opts), orderSql(terms), limit + 1);
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];

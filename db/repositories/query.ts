@@ -15,10 +15,10 @@ export interface QueryShape {
   searchable: PgColumn[];
   /** The creation-time column, when the table has one (createdAfter/createdBefore filters). */
   createdAt: PgColumn | undefined;
-  /** Fields declared uuid: other values would be an error on Postgres and a silent miss on SQLite. */
-  uuidFields: ReadonlySet<string>;
   /** Fields declared as text: the only ones `contains` and `startsWith` accept. */
   textFields: ReadonlySet<string>;
+  /** The declared (pg) columns, by field: filter values are checked against their types on every provider. */
+  declared: Record<string, PgColumn>;
 }
 
 /** `{ field: 'title', direction: 'desc' }` or a list of them, field names unchecked yet. */
@@ -26,10 +26,51 @@ export type LooseOrder = { field: string; direction?: string } | { field: string
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function checkUuids(shape: QueryShape, field: string, values: unknown[]): void {
-  if (!shape.uuidFields.has(field)) return;
-  if (values.some((v) => v !== null && v !== undefined && (typeof v !== 'string' || !UUID_PATTERN.test(v)))) {
-    throw new ValidationError(`${shape.entity} filter`, [{ path: field, message: 'expected a uuid' }]);
+const INTEGER_LIMITS: Record<string, number> = { PgSmallInt: 2 ** 15, PgInteger: 2 ** 31, PgSerial: 2 ** 31 };
+/** At most this many values in one IN list (SQLite binds at most 32,766 parameters per statement). */
+export const MAX_IN_VALUES = 10_000;
+
+/** Why `value` can never be a value of the declared column `col`, or undefined when it can. */
+export function valueProblem(col: PgColumn, value: unknown): string | undefined {
+  switch (col.columnType) {
+    case 'PgUUID':
+      return typeof value === 'string' && UUID_PATTERN.test(value) ? undefined : 'expected a uuid';
+    case 'PgText':
+    case 'PgVarchar':
+    case 'PgChar':
+      if (typeof value !== 'string') return 'expected text';
+      return value.includes('\0') ? 'text cannot contain a NUL character' : undefined;
+    case 'PgSmallInt':
+    case 'PgInteger':
+    case 'PgSerial':
+    case 'PgBigInt53': {
+      const limit = INTEGER_LIMITS[col.columnType] ?? 2 ** 53;
+      return Number.isSafeInteger(value) && (value as number) >= -limit && (value as number) < limit ? undefined : `expected an integer from ${-limit} to ${limit - 1}`;
+    }
+    case 'PgDoublePrecision':
+    case 'PgReal':
+    case 'PgNumericNumber':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'expected a finite number';
+    case 'PgBoolean':
+      return typeof value === 'boolean' ? undefined : 'expected true or false';
+    case 'PgTimestamp':
+      return value instanceof Date && !Number.isNaN(value.getTime()) ? undefined : 'expected a valid Date';
+    case 'PgJson':
+    case 'PgJsonb':
+      return 'JSON columns cannot be compared; filter on another column';
+    default:
+      return undefined;
+  }
+}
+
+/** Throws ValidationError unless every non-null value fits the declared column of `field`. */
+function checkValues(shape: QueryShape, field: string, values: unknown[], path = field): void {
+  const col = shape.declared[field];
+  if (!col) return;
+  for (const value of values) {
+    if (value === null || value === undefined) continue;
+    const problem = valueProblem(col, value);
+    if (problem) throw new ValidationError(`${shape.entity} filter`, [{ path, message: problem }]);
   }
 }
 
@@ -61,8 +102,10 @@ function operatorConditions(shape: QueryShape, field: string, col: PgColumn, ops
     else if (op === 'contains' || op === 'startsWith') {
       if (!shape.textFields.has(field)) throw new ValidationError(`${shape.entity} filter`, [{ path: `${field}.${op}`, message: 'text operators apply to text columns only' }]);
       if (typeof value !== 'string') throw new ValidationError(`${shape.entity} filter`, [{ path: `${field}.${op}`, message: 'expected text' }]);
+      checkValues(shape, field, [value], `${field}.${op}`);
       out.push(likeInsensitive(col, op === 'contains' ? `%${escapeLike(value)}%` : `${escapeLike(value)}%`));
     } else {
+      checkValues(shape, field, [value], `${field}.${op}`);
       const compare = { gt, gte, lt, lte, ne }[op as 'gt' | 'gte' | 'lt' | 'lte' | 'ne'];
       out.push(compare(col, value));
     }
@@ -79,6 +122,7 @@ export function buildWhere(shape: QueryShape, filters: Record<string, unknown> =
     if (value === undefined) continue;
     if (field === 'search') {
       if (typeof value !== 'string') throw new ValidationError(`${shape.entity} filter`, [{ path: 'search', message: 'expected text' }]);
+      if (value.includes('\0')) throw new ValidationError(`${shape.entity} filter`, [{ path: 'search', message: 'text cannot contain a NUL character' }]);
       const pattern = `%${escapeLike(value)}%`;
       const any = or(...shape.searchable.map((c) => likeInsensitive(c, pattern)));
       if (any) parts.push(any);
@@ -87,10 +131,10 @@ export function buildWhere(shape: QueryShape, filters: Record<string, unknown> =
       parts.push(field === 'createdAfter' ? gt(shape.createdAt, value) : lt(shape.createdAt, value));
     } else {
       const col = column(shape, field, 'filter');
-      if (value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) {
-        const ops = value as Record<string, unknown>;
-        checkUuids(shape, field, [ops.gt, ops.gte, ops.lt, ops.lte, ops.ne]);
-      } else checkUuids(shape, field, Array.isArray(value) ? value : [value]);
+      if (Array.isArray(value)) {
+        if (value.length > MAX_IN_VALUES) throw new ValidationError(`${shape.entity} filter`, [{ path: field, message: `at most ${MAX_IN_VALUES} values in one list` }]);
+        checkValues(shape, field, value);
+      } else if (value instanceof Date || typeof value !== 'object') checkValues(shape, field, [value]);
       if (value === null) parts.push(isNull(col));
       else if (Array.isArray(value)) parts.push(value.length ? inArray(col, value) : sql`1 = 0`);
       else if (typeof value === 'object' && !(value instanceof Date)) parts.push(...operatorConditions(shape, field, col, value as Record<string, unknown>));
