@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_NAMES } from '../db';
-import { freshDatabase, notApplicable, selectedTargets, type TestDatabase } from './support/targets';
+import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const sqlite = selectedTargets().find((t) => t.name === 'sqlite');
@@ -58,81 +58,79 @@ await Promise.all([sqlite.close(), local.close(), restored.close()]);
 console.log(JSON.stringify(out));
 `;
 
-if (!(sqlite && local)) notApplicable('adding a table (needs sqlite and local)');
-if (sqlite && local) {
-  describe('a table added to db/schema.ts works everywhere with nothing else edited', () => {
-    let dir: string;
-    let pg: TestDatabase;
-    const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
-      const result = spawnSync('npx', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env, DB_PROVIDER: '' } });
-      return { status: result.status, out: `${result.stdout}\n${result.stderr}` };
-    };
-    const folders = () => Object.fromEntries(PROVIDER_NAMES.map((p) => [p, readdirSync(join(dir, 'drizzle/migrations', p)).filter((f) => f.endsWith('.sql'))]));
-    let before: Record<string, string[]>;
+// Needs both sqlite and local among the selected targets (PROVIDERS); otherwise the suite is skipped.
+describe.runIf(sqlite && local)('a table added to db/schema.ts works everywhere with nothing else edited', () => {
+  let dir: string;
+  let pg: TestDatabase;
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const result = spawnSync('npx', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env, DB_PROVIDER: '' } });
+    return { status: result.status, out: `${result.stdout}\n${result.stderr}` };
+  };
+  const folders = () => Object.fromEntries(PROVIDER_NAMES.map((p) => [p, readdirSync(join(dir, 'drizzle/migrations', p)).filter((f) => f.endsWith('.sql'))]));
+  let before: Record<string, string[]>;
 
-    beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'own-table-'));
-      for (const part of ['db', 'drizzle', 'scripts', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
-      rmSync(join(dir, 'drizzle/sqlite-schema.generated.ts'), { force: true });
-      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-      appendFileSync(join(dir, 'db/schema.ts'), REVIEWS);
-      writeFileSync(join(dir, 'app.ts'), APP);
-      before = folders();
-      pg = await freshDatabase(local!, { migrate: false });
-    });
-    afterAll(async () => {
-      await pg?.cleanup();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
-
-    it('db:check reports the uncaptured table for every provider, SQLite included', () => {
-      const check = run(['tsx', 'scripts/check.ts']);
-      expect(check.status, check.out).toBe(1);
-      for (const provider of PROVIDER_NAMES) expect(check.out).toContain(`${provider}: db/schema.ts has changes with no migration yet`);
-    });
-
-    it('npm run db:generate:all writes a migration creating it for every provider', () => {
-      const generate = spawnSync('npm', ['run', 'db:generate:all'], { cwd: dir, encoding: 'utf8' });
-      expect(generate.status, generate.stdout + generate.stderr).toBe(0);
-      const after = folders();
-      for (const provider of PROVIDER_NAMES) {
-        const added = after[provider]!.filter((f) => !before[provider]!.includes(f));
-        expect(added, provider).toHaveLength(1);
-        expect(readFileSync(join(dir, 'drizzle/migrations', provider, added[0]!), 'utf8'), provider).toMatch(/CREATE TABLE [`"]reviews[`"]/);
-      }
-      const check = run(['tsx', 'scripts/check.ts']);
-      expect(check.out).not.toContain('has changes with no migration yet');
-    });
-
-    it('migrates sqlite and local; its repository, seed --reset, copy, backup and restore include it', () => {
-      const app = run(['tsx', 'app.ts'], {
-        APP_SQLITE: join(dir, 'data/app.db'),
-        APP_RESTORED: join(dir, 'data/restored.db'),
-        APP_LOCAL: pg.directOverrides.url,
-        APP_BACKUP: join(dir, 'data/backup.ndjson.gz'),
-      });
-      expect(app.status, app.out).toBe(0);
-      const out = JSON.parse(
-        app.out
-          .trim()
-          .split('\n')
-          .find((l) => l.startsWith('{'))!,
-      ) as Record<string, unknown>;
-      expect(out.migrated).toEqual([2, 2, 2]);
-      expect(out.live).toEqual(['Loved it']);
-      expect(out.total).toBe(2);
-      expect(out.invalid).toBe('VALIDATION');
-      expect(out.copy).toContainEqual(['reviews', 2, true]);
-      expect((out.copy as unknown[][]).every((t) => t[2] === true)).toBe(true);
-      expect(out.onLocal).toEqual([
-        ['Loved it', false, true],
-        ['Meh', true, true],
-      ]);
-      expect(out.restore).toContainEqual(['reviews', 2, true]);
-      expect(out.afterReset).toBe(0);
-      // The default SQLite file is the one the app migrated: schema, migrations and database agree.
-      const check = run(['tsx', 'scripts/check.ts']);
-      expect(check.status, check.out).toBe(0);
-    });
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'own-table-'));
+    for (const part of ['db', 'drizzle', 'scripts', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+    rmSync(join(dir, 'drizzle/sqlite-schema.generated.ts'), { force: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    appendFileSync(join(dir, 'db/schema.ts'), REVIEWS);
+    writeFileSync(join(dir, 'app.ts'), APP);
+    before = folders();
+    pg = await freshDatabase(local!, { migrate: false });
   });
-}
+  afterAll(async () => {
+    await pg?.cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('db:check reports the uncaptured table for every provider, SQLite included', () => {
+    const check = run(['tsx', 'scripts/check.ts']);
+    expect(check.status, check.out).toBe(1);
+    for (const provider of PROVIDER_NAMES) expect(check.out).toContain(`${provider}: db/schema.ts has changes with no migration yet`);
+  });
+
+  it('npm run db:generate:all writes a migration creating it for every provider', () => {
+    const generate = spawnSync('npm', ['run', 'db:generate:all'], { cwd: dir, encoding: 'utf8' });
+    expect(generate.status, generate.stdout + generate.stderr).toBe(0);
+    const after = folders();
+    for (const provider of PROVIDER_NAMES) {
+      const added = after[provider]!.filter((f) => !before[provider]!.includes(f));
+      expect(added, provider).toHaveLength(1);
+      expect(readFileSync(join(dir, 'drizzle/migrations', provider, added[0]!), 'utf8'), provider).toMatch(/CREATE TABLE [`"]reviews[`"]/);
+    }
+    const check = run(['tsx', 'scripts/check.ts']);
+    expect(check.out).not.toContain('has changes with no migration yet');
+  });
+
+  it('migrates sqlite and local; its repository, seed --reset, copy, backup and restore include it', () => {
+    const app = run(['tsx', 'app.ts'], {
+      APP_SQLITE: join(dir, 'data/app.db'),
+      APP_RESTORED: join(dir, 'data/restored.db'),
+      APP_LOCAL: pg.directOverrides.url,
+      APP_BACKUP: join(dir, 'data/backup.ndjson.gz'),
+    });
+    expect(app.status, app.out).toBe(0);
+    const out = JSON.parse(
+      app.out
+        .trim()
+        .split('\n')
+        .find((l) => l.startsWith('{'))!,
+    ) as Record<string, unknown>;
+    expect(out.migrated).toEqual([2, 2, 2]);
+    expect(out.live).toEqual(['Loved it']);
+    expect(out.total).toBe(2);
+    expect(out.invalid).toBe('VALIDATION');
+    expect(out.copy).toContainEqual(['reviews', 2, true]);
+    expect((out.copy as unknown[][]).every((t) => t[2] === true)).toBe(true);
+    expect(out.onLocal).toEqual([
+      ['Loved it', false, true],
+      ['Meh', true, true],
+    ]);
+    expect(out.restore).toContainEqual(['reviews', 2, true]);
+    expect(out.afterReset).toBe(0);
+    // The default SQLite file is the one the app migrated: schema, migrations and database agree.
+    const check = run(['tsx', 'scripts/check.ts']);
+    expect(check.status, check.out).toBe(0);
+  });
+});

@@ -4,14 +4,13 @@
  * prepared statements automatically; migrations use SUPABASE_DIRECT_URL (port 5432).
  */
 import { checkPostgresUrl, isLoopbackHost, maskUrl } from '../env';
-import { connectPostgresJs } from './postgres-js';
+import { connectPostgresJs, hasPoolerHint } from './postgres-js';
 import type { ProviderDefinition } from './types';
 
 /** True when `url` points at a transaction pooler (Supavisor/pgbouncer on 6543, or pgbouncer=true). */
 export function isTransactionPoolerUrl(url: string): boolean {
   try {
-    const parsed = new URL(url);
-    return parsed.port === '6543' || parsed.searchParams.get('pgbouncer') === 'true';
+    return new URL(url).port === '6543' || hasPoolerHint(url);
   } catch {
     return false;
   }

@@ -17,7 +17,7 @@ import type { AppDatabase } from '../providers/types';
 import { tableInfo, type TableInfo, type TableKey, type Tables } from '../tables';
 import { decodeCursor, encodeCursor } from './cursor';
 import { guarded, prepared } from './guard';
-import { afterCursor, buildWhere, orderSql, orderTerms, UUID_PATTERN, valueProblem, type LooseOrder, type QueryShape } from './query';
+import { afterCursor, buildWhere, orderSql, orderTerms, valueProblem, type LooseOrder, type QueryShape } from './query';
 import type { ReadOptions, Repository, RepositoryContext, RepositoryOptions } from './contract';
 import type { TextColumnType } from './types';
 import { validate, validatorsFor } from './validation';
@@ -43,13 +43,6 @@ function checkLimit(entity: string, limit: number | undefined): number {
 
 type Row = Record<string, unknown>;
 
-/** A check that a key value has the declared column's type (a wrong one can never match a row). */
-function keyCheck(col: PgColumn): (value: unknown) => boolean {
-  if (col.columnType === 'PgUUID') return (v) => typeof v === 'string' && UUID_PATTERN.test(v);
-  if (col.dataType === 'number') return (v) => Number.isSafeInteger(v);
-  return (v) => typeof v === 'string';
-}
-
 /** Builds the repository of the table exported as `key`, with the context its domain layer needs. */
 export function createTableRepository<K extends TableKey>(client: DatabaseClient, key: K, options: RepositoryOptions = {}) {
   const info: TableInfo = tableInfo(key);
@@ -72,7 +65,8 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
   };
   const keys = info.primaryKey;
   const keyColumns = keys.map((k) => columns[k]!);
-  const keyChecks = keys.map((k) => keyCheck(declared[k]!));
+  // A key value the declared column cannot hold can never match a row (the same type rules as filters).
+  const keyChecks = keys.map((k) => (v: unknown) => v !== null && v !== undefined && valueProblem(declared[k]!, v) === undefined);
   const uniqueTargets = uniqueFieldSets(info);
   const read = <R>(what: string, fn: (db: AppDatabase) => Promise<R>) => guarded(`${entity} ${what}`, () => internals.run(fn));
   const live = (where: SQL | undefined, opts: ReadOptions = {}) => (deletedAt && !opts.withDeleted ? and(where, isNull(deletedAt)) : where);

@@ -3,7 +3,7 @@
  * which filters a column accepts, and whether the table has soft delete. The same on every provider.
  */
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { TableKey, Tables } from '../tables';
+import type { Tables } from '../tables';
 
 type Columns<T extends PgTable> = T['_']['columns'];
 
@@ -83,6 +83,3 @@ export type UserBookId = { userId: string; bookId: number };
 export type BookWithAuthor = Book & { author: Author };
 export type AuthorWithBooks = Author & { books: Book[] };
 export type UserBookWithBook = UserBook & { book: Book };
-
-/** The row type of the table exported as `K`. */
-export type RowOfKey<K extends TableKey> = RowOf<Tables[K]>;

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { describe, inject, it } from 'vitest';
+import { inject } from 'vitest';
 import { capabilitiesOf, createDatabaseClient, runMigrations, type Capabilities, type DatabaseClient, type ProviderName, type ProviderOverrides } from '../../db';
 import { installSupabaseEnvironment } from './supabase-env';
 
@@ -144,14 +144,4 @@ export function scriptEnv(t: TestDatabase): NodeJS.ProcessEnv {
   if (t.target.provider === 'supabase') Object.assign(env, { SUPABASE_DATABASE_URL: t.overrides.url, SUPABASE_DIRECT_URL: url });
   if (t.target.provider === 'neon') Object.assign(env, { NEON_DATABASE_URL: url, NEON_DRIVER: t.overrides.driver });
   return env;
-}
-
-/**
- * For a test file none of whose tests applies to the selected targets: registers one skipped placeholder
- * (shown as skipped, never as passed) so the runner does not fail the file for having no tests.
- */
-export function notApplicable(what: string): void {
-  describe.skip(`${what}: not applicable to the selected targets`, () => {
-    it.skip('needs other targets (see PROVIDERS)', () => undefined);
-  });
 }
