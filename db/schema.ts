@@ -10,7 +10,7 @@
  * if you need exact decimal arithmetic, keep integer cents in a separate column.
  */
 import { relations, sql } from 'drizzle-orm';
-import { boolean, check, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** Reading statuses a user can give a book. */
 export const READING_STATUSES = ['want_to_read', 'reading', 'read'] as const;
@@ -23,15 +23,20 @@ const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'dat
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const deletedAt = () => timestamp('deleted_at', { withTimezone: true, mode: 'date' });
 
-export const users = pgTable('users', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  email: text('email').notNull().unique(),
-  name: text('name'),
-  metadata: jsonb('metadata').$type<Metadata>(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-  deletedAt: deletedAt(),
-});
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name'),
+    metadata: jsonb('metadata').$type<Metadata>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: deletedAt(),
+  },
+  // Unique among live rows only: a soft-deleted user does not hold on to its email (see README, "Soft delete").
+  (t) => [uniqueIndex('users_email_live_unique').on(t.email).where(sql`${t.deletedAt} is null`)],
+);
 
 export const authors = pgTable('authors', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
@@ -54,7 +59,7 @@ export const books = pgTable(
       .notNull()
       .references(() => authors.id, { onDelete: 'restrict' }),
     genre: text('genre'),
-    isbn: text('isbn').unique(),
+    isbn: text('isbn'),
     publishedYear: integer('published_year'),
     pages: integer('pages'),
     price: numeric('price', { precision: 10, scale: 2, mode: 'number' }),
@@ -66,6 +71,7 @@ export const books = pgTable(
     deletedAt: deletedAt(),
   },
   (t) => [
+    uniqueIndex('books_isbn_live_unique').on(t.isbn).where(sql`${t.deletedAt} is null`),
     index('books_author_id_idx').on(t.authorId),
     index('books_genre_idx').on(t.genre),
     index('books_rating_idx').on(t.rating),

@@ -43,7 +43,7 @@ for (const target of selectedTargets()) {
       expect(error).toBeInstanceOf(UniqueViolationError);
       expect(error.code).toBe('UNIQUE_VIOLATION');
       // Both names on every provider (Postgres names the constraint, SQLite the column; the schema gives the other).
-      expect([error.constraint, error.field]).toEqual(['books_isbn_unique', 'isbn']);
+      expect([error.constraint, error.field]).toEqual(['books_isbn_live_unique', 'isbn']);
       expect(await snapshot()).toEqual(before);
     });
 

@@ -1,6 +1,6 @@
 /** Every repository method, with assertions on the data, on every provider. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRepositories, NotFoundError, ValidationError, type Repositories } from '../db';
+import { createRepositories, NotFoundError, UniqueViolationError, ValidationError, type Repositories } from '../db';
 import { portable } from './support/portable';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
 
@@ -117,6 +117,34 @@ for (const target of selectedTargets()) {
       expect(await repos.users.findByEmail('up@example.com')).toMatchObject({ id: first.id, name: 'Second' });
       expect(await repos.users.findByEmail('nobody@example.com')).toBeNull();
       expect(await repos.users.findById('not-a-uuid')).toBeNull();
+    });
+
+    it('a soft-deleted row does not hold its unique key; upsert never updates or revives it', async () => {
+      const gone = await repos.users.create({ email: 'reuse@example.com', name: 'Gone' });
+      await repos.users.softDelete(gone.id);
+      // Only the hidden row has the email: upsert inserts a live one instead of touching it.
+      const fresh = await repos.users.upsert({ email: 'reuse@example.com', name: 'Fresh' }, { target: 'email' });
+      expect(fresh.id).not.toBe(gone.id);
+      const again = await repos.users.upsert({ email: 'reuse@example.com', name: 'Again' }, { target: 'email' });
+      expect(again).toMatchObject({ id: fresh.id, name: 'Again' });
+      expect(await repos.users.findById(gone.id, { withDeleted: true })).toMatchObject({ name: 'Gone', deletedAt: expect.any(Date) });
+      // Restoring would give two live rows one email: the typed error names the index and the column.
+      const restore = await repos.users.restore(gone.id).catch((e: unknown) => e);
+      expect(restore).toBeInstanceOf(UniqueViolationError);
+      expect(restore).toMatchObject({ constraint: 'users_email_live_unique', field: 'email' });
+      await repos.users.hardDelete(fresh.id);
+      expect(await repos.users.restore(gone.id)).toMatchObject({ id: gone.id, deletedAt: null });
+      await expect(repos.users.create({ email: 'reuse@example.com' })).rejects.toBeInstanceOf(UniqueViolationError);
+    });
+
+    it('upsert on a key held by a soft-deleted row (primary key) is a typed error and changes nothing', async () => {
+      const hidden = await repos.users.create({ email: 'hidden@example.com', name: 'Hidden' });
+      await repos.users.softDelete(hidden.id);
+      const error = await repos.users.upsert({ id: hidden.id, email: 'other@example.com', name: 'Changed' }, { target: 'id' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UniqueViolationError);
+      expect(error).toMatchObject({ constraint: 'users_pkey', field: 'id', message: expect.stringContaining('soft-deleted') });
+      expect(await repos.users.findById(hidden.id, { withDeleted: true })).toMatchObject({ email: 'hidden@example.com', name: 'Hidden', deletedAt: expect.any(Date) });
+      expect(await repos.users.count({ email: 'other@example.com' })).toBe(0);
     });
 
     it('books: search, findByIdWithAuthor, getStats', async () => {

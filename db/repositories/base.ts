@@ -15,6 +15,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { internalsOf } from '../internals';
 import type { AppDatabase } from '../providers/types';
 import { tableInfo, type TableInfo, type TableKey, type Tables } from '../tables';
+import { conflictTargets, hiddenRowConflict } from './conflict';
 import { decodeCursor, encodeCursor } from './cursor';
 import { guarded, prepared } from './guard';
 import { afterCursor, buildWhere, orderSql, orderTerms, valueProblem, type LooseOrder, type QueryShape } from './query';
@@ -67,7 +68,7 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
   const keyColumns = keys.map((k) => columns[k]!);
   // A key value the declared column cannot hold can never match a row (the same type rules as filters).
   const keyChecks = keys.map((k) => (v: unknown) => v !== null && v !== undefined && valueProblem(declared[k]!, v) === undefined);
-  const uniqueTargets = uniqueFieldSets(info);
+  const targets = conflictTargets(info);
   const read = <R>(what: string, fn: (db: AppDatabase) => Promise<R>) => guarded(`${entity} ${what}`, () => internals.run(fn));
   const live = (where: SQL | undefined, opts: ReadOptions = {}) => (deletedAt && !opts.withDeleted ? and(where, isNull(deletedAt)) : where);
 
@@ -160,16 +161,19 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
     async upsert(data: unknown, opts: { target: string | string[] }): Promise<Row> {
       const values = validate(validators.insert, data, entity) as Row;
       const fields = Array.isArray(opts?.target) ? opts.target : [opts?.target];
-      const wanted = [...fields].map(String).sort().join(',');
-      if (!uniqueTargets.includes(wanted)) {
-        throw new ValidationError(`${entity} upsert`, [{ path: 'target', message: `must be the primary key or a unique constraint: ${uniqueTargets.map((t) => `[${t}]`).join(' or ')}` }]);
+      const target = targets.get([...fields].map(String).sort().join(','));
+      if (!target) {
+        const allowed = [...targets.keys()].map((t) => `[${t}]`).join(' or ');
+        throw new ValidationError(`${entity} upsert`, [{ path: 'target', message: `must be the primary key or a unique constraint: ${allowed}` }]);
       }
       const set: Row = { ...values };
       for (const k of keys) delete set[k];
       if (updatedAt) set.updatedAt = new Date();
-      const target = fields.map((f) => columns[String(f)]!);
-      const [row] = await read('upsert', (db) => db.insert(table).values(values).onConflictDoUpdate({ target, set }).returning());
-      return row!;
+      const conflict = { target: fields.map((f) => columns[String(f)]!), targetWhere: target.where, set, setWhere: live(undefined) };
+      const [row] = await read('upsert', (db) => db.insert(table).values(values).onConflictDoUpdate(conflict).returning());
+      // Nothing inserted and nothing updated: the key belongs to a soft-deleted row, which upsert never revives.
+      if (!row) throw hiddenRowConflict(info, entity, fields.map(String));
+      return row;
     },
 
     async findById(id: unknown, opts: ReadOptions = {}): Promise<Row | null> {
@@ -294,18 +298,4 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
   const repository = Object.freeze({ ...repo, ...softDeletes }) as unknown as Repository<T>;
   const context: RepositoryContext<T> = { table: table as T, tables: internals.tables, live, read };
   return { repository, context };
-}
-
-/** The field sets upsert may target: the primary key and each unique constraint (sorted field names). */
-function uniqueFieldSets(info: TableInfo): string[] {
-  const columns = getTableColumns(info.declared) as Record<string, PgColumn>;
-  const fieldOf = new Map(Object.entries(columns).map(([field, col]) => [col.name, field]));
-  const sets = [[...info.primaryKey]];
-  for (const [field, col] of Object.entries(columns)) if (col.isUnique) sets.push([field]);
-  const config = getTableConfig(info.declared);
-  for (const u of config.uniqueConstraints) sets.push(u.columns.map((c) => fieldOf.get(c.name)!));
-  for (const idx of config.indexes) {
-    if (idx.config.unique && !idx.config.where) sets.push(idx.config.columns.map((c) => fieldOf.get((c as { name: string }).name) ?? ''));
-  }
-  return sets.map((s) => [...s].sort().join(','));
 }
