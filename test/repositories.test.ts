@@ -65,6 +65,24 @@ for (const target of selectedTargets()) {
       await repos.authors.hardDelete(author.id);
     });
 
+    it('case-insensitive matching is the same rule on every provider: per-character lowercase, final sigma as sigma', async () => {
+      const names = ['Σίσυφος', 'ΣΊΣΥΦΟΣ', 'İstanbul', 'istanbul', 'Straße', 'Indigo'];
+      const ids = new Map<string, number>();
+      for (const name of names) ids.set(name, (await repos.authors.create({ name, nationality: 'fold-test' })).id);
+      const found = async (text: string, op: 'contains' | 'startsWith' = 'contains') => {
+        const rows = await repos.authors.findMany({ filters: { nationality: 'fold-test', name: { [op]: text } }, orderBy: { field: 'id' } });
+        return rows.map((a) => a.name);
+      };
+      expect(await found('ΣΊΣΥΦΟΣ')).toEqual(['Σίσυφος', 'ΣΊΣΥΦΟΣ']);
+      expect(await found('σίσυφος')).toEqual(['Σίσυφος', 'ΣΊΣΥΦΟΣ']);
+      expect(await found('İ', 'startsWith')).toEqual(['İstanbul', 'istanbul', 'Indigo']); // 'İ' lowers to 'i', as PostgreSQL's lower() does
+      expect(await found('ISTANBUL')).toEqual(['İstanbul', 'istanbul']);
+      expect(await found('STRASSE')).toEqual([]); // no expansions: 'ß' is not 'ss'
+      expect(await found('STRAßE')).toEqual(['Straße']);
+      expect((await repos.authors.findMany({ filters: { search: 'σίσυφοσ', nationality: 'fold-test' } })).length).toBe(2);
+      for (const id of ids.values()) await repos.authors.hardDelete(id);
+    });
+
     it('createdAfter / createdBefore compare with creation time', async () => {
       expect(await repos.books.count({ createdAfter: new Date(Date.now() - 3_600_000) })).toBe(4);
       expect(await repos.books.count({ createdBefore: new Date(Date.now() - 3_600_000) })).toBe(0);

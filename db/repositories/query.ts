@@ -1,8 +1,7 @@
 /**
  * Filters, ordering and keyset cursors, built from whitelisted column names only. Values always travel
- * as parameters; `contains`, `startsWith` and `search` are case-insensitive on every provider (SQLite's
- * lower() is replaced by a Unicode-aware one in db/dialects/sqlite/functions.ts) and treat %, _ and \
- * literally.
+ * as parameters; `contains`, `startsWith` and `search` are case-insensitive the same way on every provider
+ * (see foldCase) and treat %, _ and \ literally.
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
@@ -81,8 +80,18 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * The one case-insensitive comparison: both sides lowered character by character (Unicode's simple lowercase
+ * mapping, what PostgreSQL's lower() does under a UTF-8 locale: 'É' → 'é', 'İ' → 'i', every 'Σ' → 'σ'), then
+ * the final sigma 'ς' read as 'σ' so 'ΣΊΣΥΦΟΣ' finds 'Σίσυφος'. No expansions: 'ß' does not match 'ss'.
+ * SQLite runs the same SQL; db/dialects/sqlite/functions.ts gives it lower() and translate() that behave so.
+ */
+function foldCase(value: SQL | PgColumn | string): SQL {
+  return sql`translate(lower(${value}), 'ς', 'σ')`;
+}
+
 function likeInsensitive(column: PgColumn, pattern: string): SQL {
-  return sql`lower(${column}) like lower(${pattern}) escape '\\'`;
+  return sql`${foldCase(column)} like ${foldCase(pattern)} escape '\\'`;
 }
 
 function column(shape: QueryShape, field: string, purpose: string): PgColumn {
