@@ -65,6 +65,36 @@ for (const target of selectedTargets()) {
       expect(await repos.userBooks.listForUser("x'; drop table users; --")).toEqual([]);
     });
 
+    it('a NUL character in a value written is a ValidationError naming the field on every provider (PostgreSQL cannot store it)', async () => {
+      const before = await canary();
+      const authorId = (await repos.authors.findFirst({ name: 'Canary' }))!.id;
+      const book = (await repos.books.findFirst({ title: 'plain title' }))!;
+      const attempts: [string, string, () => Promise<unknown>][] = [
+        ['create text', 'title', () => repos.books.create({ title: 'a\u0000b', authorId })],
+        ['create json value', 'metadata.note', () => repos.books.create({ title: 'ok', authorId, metadata: { note: '\u0000' } })],
+        ['create json key', 'metadata.(key)', () => repos.books.create({ title: 'ok', authorId, metadata: { 'k\u0000': 1 } })],
+        ['update text', 'genre', () => repos.books.update(book.id, { genre: '\u0000' })],
+        [
+          'bulk create',
+          '1.title',
+          () =>
+            repos.books.bulkCreate([
+              { title: 'fine', authorId },
+              { title: '\u0000', authorId },
+            ]),
+        ],
+        ['upsert', 'name', () => repos.users.upsert({ email: 'nul@example.com', name: 'x\u0000' }, { target: 'email' })],
+      ];
+      for (const [name, path, attempt] of attempts) {
+        const error = await attempt().catch((e: unknown) => e);
+        expect(error, name).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).issues, name).toContainEqual({ path, message: 'text cannot contain a NUL character' });
+      }
+      expect(await repos.books.count()).toBe(HOSTILE.length + 1);
+      expect(await repos.books.findById(book.id)).toMatchObject({ genre: 'plain' });
+      expect(await canary()).toEqual(before);
+    });
+
     it('values that cannot be of the column type are a ValidationError before any SQL, the same on every provider', async () => {
       const before = await canary();
       const cursorOf = (fields: string[], values: unknown[]) => Buffer.from(JSON.stringify({ f: fields, v: values })).toString('base64url');
