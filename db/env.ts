@@ -1,6 +1,7 @@
 /**
  * The environment, parsed and validated in one place, then frozen. Secrets are masked wherever printed.
  */
+import { config as loadDotenvFile } from 'dotenv';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -46,8 +47,24 @@ const envSchema = z.object({
 /** The parsed environment; numbers are numbers, blanks are undefined. */
 export type Env = Readonly<z.output<typeof envSchema>>;
 
-/** Parses `source` (default `process.env`) into a frozen Env, or throws ConfigError naming each bad variable. */
+let dotenvLoaded = false;
+
+/**
+ * Loads `./.env` (of the working directory) into process.env once; variables already set win. Scripts and
+ * app code both read the environment through readEnv, so they select the same provider from the same file.
+ */
+export function loadDotenv(): void {
+  if (dotenvLoaded) return;
+  dotenvLoaded = true;
+  loadDotenvFile({ quiet: true });
+}
+
+/**
+ * Parses `source` (default `process.env`, after loading ./.env) into a frozen Env, or throws ConfigError
+ * naming each bad variable.
+ */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  if (source === process.env) loadDotenv();
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => i.message).join('; '));

@@ -2,7 +2,9 @@
  * Shared pieces of the per-provider drizzle-kit configs. drizzle-kit `generate` needs no database;
  * `studio` and `push` use the URL below, read from the same variables as the runtime factory.
  */
-import 'dotenv/config';
+import { loadDotenv } from '../db/env';
+
+loadDotenv(); // the same .env the library and scripts read
 
 /** Where drizzle-kit writes the migrations of `provider`. */
 export const migrationsDir = (provider: string) => `./drizzle/migrations/${provider}`;

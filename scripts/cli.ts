@@ -2,10 +2,11 @@
  * What every script shares: load .env, run, print one clear line on failure, set the exit code
  * (1 for failures, 2 for usage errors). Messages come from typed errors, which hold no secrets.
  */
-import 'dotenv/config';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { maskSecrets } from '../db/env';
+import { loadDotenv, maskSecrets } from '../db/env';
 import { ConfigError } from '../db/errors';
+
+loadDotenv(); // the same .env the library reads (db/env.ts)
 
 /** A mistake in the command line: printed with the usage text, exit code 2. */
 export class UsageError extends Error {}

@@ -1,12 +1,16 @@
 /** Provider selection and configuration errors: no database needed, so these run on every selection. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createDatabaseClient, getCurrentProvider, maskUrl, validateProviderConfig } from '../db';
 import { isTransactionPoolerUrl } from '../db/providers/supabase';
 
 const SECRET = 's3cr3t-Pa55';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SELECTION_VARIABLES = /^(DB_PROVIDER|DATABASE_PROVIDER|DATABASE_URL|SQLITE_PATH|[A-Z]+_DATABASE_URL|SUPABASE_DIRECT_URL)$/;
 
 describe('provider selection', () => {
   it('uses DB_PROVIDER first, then DATABASE_PROVIDER', () => {
@@ -98,5 +102,35 @@ describe('supabase transaction pooler detection', () => {
     expect(isTransactionPoolerUrl('postgres://u:p@aws-0-eu.pooler.supabase.com:6543/postgres')).toBe(true);
     expect(isTransactionPoolerUrl('postgres://u:p@127.0.0.1:7000/postgres?pgbouncer=true')).toBe(true);
     expect(isTransactionPoolerUrl('postgres://u:p@db.x.supabase.co:5432/postgres')).toBe(false);
+  });
+});
+
+describe('.env', () => {
+  it('app code and the scripts read the same .env of the working directory, so they pick the same database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dotenv-'));
+    try {
+      writeFileSync(join(dir, '.env'), 'SQLITE_PATH=./chosen-by-dotenv.db\n');
+      const app = `import { createDefaultClient, getCurrentProvider, runMigrations } from ${JSON.stringify(join(ROOT, 'db/index.ts'))};
+const db = createDefaultClient();
+const { applied } = await runMigrations(db);
+console.log(JSON.stringify({ reason: getCurrentProvider().reason, applied: applied.length }));
+await db.close();`;
+      writeFileSync(join(dir, 'app.ts'), app);
+      // Nothing from this process's environment may decide the selection: only the .env file.
+      const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SELECTION_VARIABLES.test(name)));
+      const tsx = (file: string) => spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [file], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+      const ran = tsx('app.ts');
+      expect(ran.status, ran.stderr).toBe(0);
+      const out = JSON.parse(ran.stdout.trim().split('\n').at(-1)!) as { reason: string; applied: number };
+      expect(out.reason).toBe('SQLITE_PATH is set');
+      expect(out.applied).toBeGreaterThan(0);
+      expect(existsSync(join(dir, 'chosen-by-dotenv.db'))).toBe(true);
+      expect(existsSync(join(dir, 'data'))).toBe(false);
+      const status = tsx(join(ROOT, 'scripts/status.ts'));
+      expect(status.stdout).toContain(`sqlite: ${out.applied} applied, 0 pending`);
+      expect(status.status, status.stdout + status.stderr).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
