@@ -5,7 +5,8 @@ import { parseStrict, runScript } from './cli';
 const USAGE = `Usage: npm run db:check
   1. fails when db/schema.ts has changes with no migration for some provider (run it in CI)
   2. fails when a configured database disagrees with its migration history
-  3. fails when a configured database's tables or columns differ from the schema`;
+  3. fails when a configured database's tables differ from the schema: columns, types, nullability,
+     defaults, primary keys, foreign keys (with on delete/on update), uniques, indexes and checks`;
 
 runScript(USAGE, async (args) => {
   parseStrict(args, {}, 0);

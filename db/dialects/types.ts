@@ -9,7 +9,7 @@ import type { DatabaseClient } from '../client';
 import type { AppliedRow, MigrationFile } from '../migrate/journal';
 import type { AppDatabase, SqlFamily } from '../providers/types';
 import type { Tables } from '../tables';
-import type { CatalogueTable } from './catalogue';
+import type { CatalogueColumn, CatalogueTable } from './catalogue';
 
 export type Row = Record<string, unknown>;
 
@@ -25,6 +25,10 @@ export interface Dialect {
   bulkInsert(db: AppDatabase, table: PgTable, keys: string[], rows: Row[]): Promise<void>;
   /** The live structure of one table (empty columns when it does not exist). */
   readTable(client: DatabaseClient, table: string): Promise<CatalogueTable>;
+  /** Type, nullability and default of each column of `table` as this family's tables declare them. */
+  expectedColumns(table: string): Record<string, CatalogueColumn>;
+  /** The same facts of each live column of `table` (empty when it does not exist). */
+  readColumns(client: DatabaseClient, table: string): Promise<Record<string, CatalogueColumn>>;
   /** The migration history rows (empty when the history table does not exist). */
   readHistory(client: DatabaseClient): Promise<AppliedRow[]>;
   /** Applies the pending migrations of `files` under the family's lock; returns the tags applied. */

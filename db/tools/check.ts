@@ -2,7 +2,8 @@
  * db:check, three questions with readable answers:
  *  1. does db/schema.ts have changes that no migration captures yet (per provider; a CI guard)?
  *  2. does the database disagree with the migration history (pending, modified, unknown, duplicated)?
- *  3. do the live tables and columns differ from the schema (a column added or dropped by hand)?
+ *  3. do the live tables differ from the schema: columns, their types, nullability and defaults, keys,
+ *     foreign keys with their actions, indexes and checks (what `drizzle-kit push` would change)?
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { internalsOf } from '../internals';
 import { getMigrationStatus } from '../migrate';
 import { migrationsFolder } from '../migrate/journal';
 import { expectedCatalogue } from './catalogue';
+import { columnProblems, tableProblems } from './compare';
 
 interface KitConfig {
   dialect: string;
@@ -52,23 +54,8 @@ export async function checkDatabase(db: DatabaseClient, options: { folder?: stri
   const { dialect } = internalsOf(db);
   for (const [table, expected] of Object.entries(expectedCatalogue())) {
     const actual = await dialect.readTable(db, table);
-    if (!actual || Object.keys(actual.columns).length === 0) {
-      problems.push(`${name}: table ${table} is missing`);
-      continue;
-    }
-    for (const column of Object.keys(expected.columns)) {
-      if (!actual.columns[column]) problems.push(`${name}: column ${table}.${column} is missing from the database`);
-      else if (actual.columns[column]!.notNull !== expected.columns[column]!.notNull) problems.push(`${name}: column ${table}.${column} nullability differs from the schema`);
-    }
-    for (const column of Object.keys(actual.columns)) {
-      if (!expected.columns[column]) problems.push(`${name}: column ${table}.${column} exists in the database but not in db/schema.ts`);
-    }
-    for (const key of ['indexes', 'uniques', 'checks'] as const) {
-      const missing = expected[key].filter((x) => !actual[key].includes(x));
-      const extra = actual[key].filter((x) => !expected[key].includes(x));
-      if (missing.length) problems.push(`${name}: ${table} lacks ${key} ${missing.join(', ')}`);
-      if (extra.length) problems.push(`${name}: ${table} has ${key} not in the schema: ${extra.join(', ')}`);
-    }
+    problems.push(...tableProblems(name, table, expected, actual));
+    problems.push(...columnProblems(name, table, dialect.expectedColumns(table), await dialect.readColumns(db, table)));
   }
   return problems;
 }

@@ -3,6 +3,7 @@ import { PG_TABLES, RELATIONAL_SCHEMA } from '../../tables';
 import type { Dialect } from '../types';
 import { pgBulkInsert } from './bulk';
 import { pgContinueIdentity, pgReadSnapshot } from './copy';
+import { expectedPgColumns, readPgColumns } from './column-facts';
 import { readPgTable } from './introspect';
 import { migratePg, readPgHistory } from './migrator';
 import { pgExecute } from './session';
@@ -14,6 +15,8 @@ export const pgDialect: Dialect = Object.freeze({
   execute: pgExecute,
   bulkInsert: pgBulkInsert,
   readTable: readPgTable,
+  expectedColumns: expectedPgColumns,
+  readColumns: readPgColumns,
   readHistory: readPgHistory,
   migrate: migratePg,
   readSnapshot: pgReadSnapshot,

@@ -2,6 +2,7 @@
 import type { Dialect } from '../types';
 import { sqliteBulkInsert } from './bulk';
 import { sqliteContinueIdentity, sqliteReadSnapshot } from './copy';
+import { expectedSqliteColumns, readSqliteColumns } from './column-facts';
 import { readSqliteTable } from './introspect';
 import { migrateSqlite, readSqliteHistory } from './migrator';
 import { sqliteExecute } from './session';
@@ -14,6 +15,8 @@ export const sqliteDialect: Dialect = Object.freeze({
   execute: sqliteExecute,
   bulkInsert: sqliteBulkInsert,
   readTable: readSqliteTable,
+  expectedColumns: expectedSqliteColumns,
+  readColumns: readSqliteColumns,
   readHistory: readSqliteHistory,
   migrate: migrateSqlite,
   readSnapshot: sqliteReadSnapshot,
