@@ -3,12 +3,11 @@
  * Date stays Date (integer milliseconds), boolean stays boolean (0/1), json stays an object (text),
  * numeric(mode: 'number') stays a number. Anything without a faithful form throws UnsupportedSchemaError.
  */
-import { randomUUID } from 'node:crypto';
 import { is, SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { integer, numeric, real, text } from 'drizzle-orm/sqlite-core';
 import { UnsupportedSchemaError } from '../../errors';
-import { isNowDefault, plainSqlText, SQLITE_NOW_MS } from '../defaults';
+import { isNowDefault, isRandomUuidDefault, plainSqlText, SQLITE_NOW_MS, SQLITE_RANDOM_UUID } from '../defaults';
 
 type Builder = ReturnType<typeof text> | ReturnType<typeof integer> | ReturnType<typeof real> | ReturnType<typeof numeric>;
 
@@ -48,8 +47,9 @@ function applyDefault(builder: Builder, col: PgColumn, where: string): Builder {
   if (col.default === undefined) return builder;
   if (!is(col.default, SQL)) return builder.default(col.default as never);
   const expression = plainSqlText(col.default);
+  // SQL defaults, not JS ones: rows written by other tools (the sqlite3 shell, Python) get the same values.
   if (isNowDefault(expression)) return builder.default(SQLITE_NOW_MS);
-  if (expression === 'gen_random_uuid()') return builder.$defaultFn(() => randomUUID() as never);
+  if (isRandomUuidDefault(expression)) return builder.default(SQLITE_RANDOM_UUID);
   throw new UnsupportedSchemaError(where, `the SQL default ${expression ?? '(with parameters)'} has no known SQLite form`, 'use a literal default or $defaultFn');
 }
 
