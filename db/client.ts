@@ -77,7 +77,8 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
   const { connection, capabilities } = opened;
   const dialect = DIALECTS[capabilities.family];
   const db = tx ?? connection.db;
-  const serialize = tx ? undefined : connection.serialize;
+  // A transaction handle goes through it too: inside its transaction it passes straight through (sqlite/session.ts).
+  const serialize = connection.serialize;
   const scope = transactionScope(connection);
   /** The outer handle used inside its own transaction callback would run outside the transaction on Postgres (and can wait forever on a small pool) but inside it on SQLite: refused on both. */
   const checkOuter = (what: string) => {

@@ -52,13 +52,26 @@ for (const target of selectedTargets()) {
       const error = await rejection(repos.books.create({ title: `${MARKER} orphan`, authorId: 987_654 }));
       expect(error).toBeInstanceOf(ForeignKeyViolationError);
       expect(error.code).toBe('FOREIGN_KEY_VIOLATION');
-      if (target.capabilities.family === 'pg') expect([error.constraint, error.field]).toEqual(['books_author_id_authors_id_fk', 'author_id']);
+      expect([error.constraint, error.field]).toEqual(['books_author_id_authors_id_fk', 'author_id']);
       expect(await snapshot()).toEqual(before);
+    });
+
+    it('a table with two foreign keys: the error names the one that failed, inside a transaction too', async () => {
+      const user = await repos.users.create({ email: 'two-keys@example.com' });
+      const book = (await repos.books.findFirst({ title: 'Original' }))!;
+      const missingBook = await rejection(repos.userBooks.setStatus(user.id, 987_654, 'reading'));
+      expect(missingBook).toBeInstanceOf(ForeignKeyViolationError);
+      expect([missingBook.constraint, missingBook.field]).toEqual(['user_books_book_id_books_id_fk', 'book_id']);
+      const missingUser = await rejection(t.client.transaction((tx) => createRepositories(tx).userBooks.setStatus('00000000-0000-4000-8000-000000000000', book.id, 'read')));
+      expect([missingUser.constraint, missingUser.field]).toEqual(['user_books_user_id_users_id_fk', 'user_id']);
+      expect(await repos.userBooks.count()).toBe(0);
+      await repos.users.hardDelete(user.id);
     });
 
     it('deleting an author who still has books → ForeignKeyViolationError (restrict)', async () => {
       const error = await rejection(repos.authors.hardDelete(authorId));
       expect(error).toBeInstanceOf(ForeignKeyViolationError);
+      expect([error.constraint, error.field]).toEqual(['books_author_id_authors_id_fk', 'author_id']);
       expect(await repos.authors.exists(authorId)).toBe(true);
     });
 

@@ -5,6 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import type { AppDatabase, TransactionRunner } from '../../providers/types';
+import { explainForeignKeyError, rememberFailedStatements } from './foreign-keys';
 import { Mutex } from './mutex';
 import { asSqliteDatabase } from './tables';
 
@@ -28,10 +29,20 @@ export async function sqliteExecute(db: AppDatabase, query: SQL): Promise<Record
  * slip a statement into it.
  */
 export function createSqliteSession(native: Database.Database) {
+  rememberFailedStatements(native);
   const mutex = new Mutex();
   const context = new AsyncLocalStorage<{ depth: number }>();
 
-  const serialize = async <T>(fn: () => Promise<T>): Promise<T> => (context.getStore() ? fn() : mutex.run(fn));
+  // A failure is explained while this caller still has the connection, before anything else runs on it.
+  const explained = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      explainForeignKeyError(native, error);
+      throw error;
+    }
+  };
+  const serialize = async <T>(fn: () => Promise<T>): Promise<T> => (context.getStore() ? explained(fn) : mutex.run(() => explained(fn)));
 
   const runTransaction: TransactionRunner = async (db, fn) => {
     const outer = context.getStore();
