@@ -128,6 +128,14 @@ export function toDbError(error: unknown, context = 'query'): DbError {
   if (code === '40001' || code === '40P01' || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new TransactionConflictError(`Transaction conflict (${code}) during ${context}: retry the transaction`, cause);
   }
+  // A write on a read-only connection: an SQLite file this user cannot write (opened read-only), a Postgres standby.
+  if (code.startsWith('SQLITE_READONLY') || code === '25006') {
+    return new QueryError(
+      `Cannot write during ${context} (${code}): the database is read-only for this connection (an SQLite file or folder this user cannot write, or a read-only Postgres server or transaction)`,
+      f.code,
+      cause,
+    );
+  }
   if (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '28P01' || code === '3D000' || code === '53300' || code === '57P01') {
     return new ConnectionError(`Cannot reach the database during ${context} (${code}): ${maskValues(f.message)}`, cause);
   }

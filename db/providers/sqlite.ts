@@ -5,12 +5,13 @@
  * (SQLITE_BUSY_TIMEOUT ms, default 5000) and synchronous=NORMAL (SQLITE_SYNCHRONOUS: NORMAL or FULL).
  * With WAL, NORMAL loses nothing on an application crash; a power cut can lose the newest commits.
  * Set FULL where that matters more than write speed.
+ * A file this user cannot write is opened read-only (db/dialects/sqlite/file.ts); its journal mode is left as it is.
  */
-import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { openSqliteFile } from '../dialects/sqlite/file';
 import { installSqliteFunctions } from '../dialects/sqlite/functions';
 import { createSqliteSession } from '../dialects/sqlite/session';
 import { asAppDatabase, SQLITE_RELATIONAL_SCHEMA } from '../dialects/sqlite/tables';
@@ -53,10 +54,9 @@ export const sqliteProvider: ProviderDefinition = {
   describe: (config) => `sqlite file ${fileOf(config.url)}`,
 
   connect(config) {
-    const file = fileOf(config.url);
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const native = new Database(file, { timeout: config.env.SQLITE_BUSY_TIMEOUT });
-    native.pragma('journal_mode = WAL');
+    const { native, readOnly } = openSqliteFile(fileOf(config.url), config.env.SQLITE_BUSY_TIMEOUT);
+    // Switching to WAL writes the file header, which a read-only connection cannot do.
+    if (!readOnly) native.pragma('journal_mode = WAL');
     native.pragma('foreign_keys = ON');
     native.pragma(`synchronous = ${(config.env.SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase()}`);
     installSqliteFunctions(native);

@@ -62,6 +62,9 @@ function applyPending(native: Database.Database, files: MigrationFile[], folder:
 /** Applies every pending migration; returns the tags applied by this call. */
 export function migrateSqlite(client: DatabaseClient, files: MigrationFile[], folder: string): Promise<string[]> {
   const native = nativeOf(client);
+  if (native.readonly) {
+    throw new MigrationError(`Cannot migrate ${client.target}: it is open read-only, because this user cannot write the file or its folder; run the migration as a user who can`);
+  }
   return internalsOf(client).run(async () => {
     const foreignKeys = native.pragma('foreign_keys', { simple: true }) === 1;
     native.pragma('foreign_keys = OFF');
