@@ -1,19 +1,21 @@
 /** Authors (example domain): their books, search, featured authors and statistics. */
 import { and, count, desc, eq, isNull, max, sql } from 'drizzle-orm';
+import { ValidationError } from '../errors';
 import type { Tables } from '../tables';
 import type { Repository, RepositoryContext, RepositoryOptions } from './contract';
+import { MAX_LIMIT } from './options';
 import type { Author, AuthorWithBooks, Book } from './types';
 
 export const authorsOptions: RepositoryOptions = { entity: 'Author', searchable: ['name', 'bio', 'nationality'] };
 
 /** The authors domain methods. */
-export function authorsDomain(base: Repository<Tables['authors']>, { tables, live, read }: RepositoryContext<Tables['authors']>) {
+export function authorsDomain(base: Repository<Tables['authors']>, { tables, live, read, isKey }: RepositoryContext<Tables['authors']>) {
   const { authors, books } = tables;
 
   return {
     /** The author with their live books (one round trip), or null. */
     async findByIdWithBooks(id: number): Promise<AuthorWithBooks | null> {
-      if (!Number.isSafeInteger(id)) return null;
+      if (!isKey(id)) return null; // e.g. 2**40: no row has it, and Postgres would refuse it as int4
       const rows = await read('with books', (db) =>
         db
           .select({ author: authors, book: books })
@@ -32,6 +34,8 @@ export function authorsDomain(base: Repository<Tables['authors']>, { tables, liv
 
     /** The `n` authors whose best live book is rated highest. */
     async getFeatured(n = 5): Promise<(Author & { topRating: number })[]> {
+      // SQLite reads LIMIT -1 or NULL as "no limit" where Postgres refuses or ignores it: one rule instead.
+      if (!Number.isSafeInteger(n) || n < 0 || n > MAX_LIMIT) throw new ValidationError('Author featured', [{ path: 'n', message: `must be an integer from 0 to ${MAX_LIMIT}` }]);
       const top = max(books.rating);
       const rows = await read('featured', (db) =>
         db

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { and, count, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
-import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { DatabaseClient } from '../client';
 import { bulkInsert } from '../dialects';
 import { NotFoundError, ValidationError } from '../errors';
@@ -18,13 +18,13 @@ import { tableInfo, type TableInfo, type TableKey, type Tables } from '../tables
 import { conflictTargets, hiddenRowConflict } from './conflict';
 import { decodeCursor, encodeCursor } from './cursor';
 import { guarded, prepared } from './guard';
-import { afterCursor, buildWhere, orderSql, orderTerms, valueProblem, type LooseOrder, type QueryShape } from './query';
+import { isPlainRecord, readList, readRecord } from './input';
+import { cursorOptions, listOptions, readOptions, type ParsedCursor, type ParsedList, type ParsedRead } from './options';
+import { afterCursor, buildWhere, orderSql, orderTerms, type QueryShape } from './query';
 import type { ReadOptions, Repository, RepositoryContext, RepositoryOptions } from './contract';
 import type { TextColumnType } from './types';
 import { validate, validatorsFor } from './validation';
-
-export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 1000;
+import { portableValue, valueProblem } from './values';
 
 const TEXT_TYPES: readonly string[] = ['PgText', 'PgVarchar', 'PgChar'] satisfies TextColumnType[];
 
@@ -32,14 +32,6 @@ const TEXT_TYPES: readonly string[] = ['PgText', 'PgVarchar', 'PgChar'] satisfie
 export function entityName(key: string): string {
   const singular = key.endsWith('ies') ? `${key.slice(0, -3)}y` : key.endsWith('s') && !key.endsWith('ss') ? key.slice(0, -1) : key;
   return singular.charAt(0).toUpperCase() + singular.slice(1);
-}
-
-function checkLimit(entity: string, limit: number | undefined): number {
-  const value = limit ?? DEFAULT_LIMIT;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
-    throw new ValidationError(`${entity} pagination`, [{ path: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT}); walk larger results with findWithCursor` }]);
-  }
-  return value;
 }
 
 type Row = Record<string, unknown>;
@@ -72,16 +64,22 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
   const read = <R>(what: string, fn: (db: AppDatabase) => Promise<R>) => guarded(`${entity} ${what}`, () => internals.run(fn));
   const live = (where: SQL | undefined, opts: ReadOptions = {}) => (deletedAt && !opts.withDeleted ? and(where, isNull(deletedAt)) : where);
 
-  /** The key values of `id` in key order, or undefined when it cannot identify a row (wrong type or shape). */
+  /**
+   * The key values of `id` in key order, as sent (see portableValue), or undefined when it cannot identify
+   * a row (wrong type or shape). A composite id is read once, like every other input (input.ts).
+   */
   function keyValues(id: unknown): unknown[] | undefined {
-    if (keys.length === 1) return keyChecks[0]!(id) ? [id] : undefined;
-    if (typeof id !== 'object' || id === null || Object.keys(id).some((k) => !keys.includes(k))) return undefined;
-    const values = keys.map((k) => (id as Row)[k]);
-    return values.every((v, i) => keyChecks[i]!(v)) ? values : undefined;
+    if (keys.length === 1) return keyChecks[0]!(id) ? [portableValue(declared[keys[0]!]!, id)] : undefined;
+    if (!isPlainRecord(id)) return undefined;
+    const fields = readRecord(`${entity} id`, 'id', id);
+    if (Object.keys(fields).some((k) => !keys.includes(k))) return undefined;
+    const values = keys.map((k) => fields[k]);
+    return values.every((v, i) => keyChecks[i]!(v)) ? values.map((v, i) => portableValue(declared[keys[i]!]!, v)) : undefined;
   }
+  const keyWhere = (values: unknown[]) => and(...values.map((v, i) => eq(keyColumns[i]!, v)));
   const idWhere = (id: unknown) => {
     const values = keyValues(id);
-    return values && and(...values.map((v, i) => eq(keyColumns[i]!, v)));
+    return values && keyWhere(values);
   };
 
   /** The cursor's values, each of its sort column's type (a forged cursor is refused the same way everywhere). */
@@ -93,7 +91,7 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
         throw new ValidationError(`${entity} cursor`, [{ path: 'cursor', message: 'not a cursor from this query; start again without one' }]);
       }
     });
-    return values;
+    return values.map((v, i) => (v === null ? v : portableValue(declared[terms[i]!.field]!, v)));
   }
 
   async function selectRows(where: SQL | undefined, order: SQL[], limit?: number, offset?: number): Promise<Row[]> {
@@ -121,6 +119,37 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
   const preparedRead = (db: AppDatabase, name: string, build: () => { execute(values: Row): Promise<unknown> }, values: Row) =>
     prepared(db, `${entity}_${name}`, build).execute(values) as Promise<Row[]>;
 
+  async function countRows(filtered: SQL | undefined, opts: ParsedRead): Promise<number> {
+    const where = live(filtered, opts);
+    const name = `count${opts.withDeleted ? '_all' : ''}`;
+    const rows = await read('count', (db) =>
+      filtered === undefined ? preparedRead(db, name, () => db.select({ n: count() }).from(table).where(where).prepare(`${entity}_${name}`), {}) : db.select({ n: count() }).from(table).where(where),
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async function listRows(opts: ParsedList, filtered: SQL | undefined): Promise<Row[]> {
+    const terms = orderTerms(shape, opts.orderBy, keys);
+    return selectRows(live(filtered, opts), orderSql(terms), opts.limit, (opts.page - 1) * opts.limit);
+  }
+
+  async function cursorPage(opts: ParsedCursor): Promise<{ items: Row[]; nextCursor: string | null }> {
+    const terms = orderTerms(shape, opts.orderBy, keys);
+    const fields = terms.map((t) => `${t.field}:${t.dir}`);
+    const after = opts.cursor ? afterCursor(terms, checkedCursor(opts.cursor, fields, terms)) : undefined;
+    const rows = await selectRows(live(and(buildWhere(shape, opts.filters), after), opts), orderSql(terms), opts.limit + 1);
+    const items = rows.slice(0, opts.limit);
+    const last = items[items.length - 1];
+    const nextCursor =
+      rows.length > opts.limit && last
+        ? encodeCursor(
+            fields,
+            terms.map((t) => last[t.field]),
+          )
+        : null;
+    return { items, nextCursor };
+  }
+
   const repo = {
     async create(data: unknown): Promise<Row> {
       const values = validate(validators.insert, data, entity) as Row;
@@ -138,7 +167,7 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
     },
 
     async bulkCreate(rows: unknown[]): Promise<{ count: number }> {
-      const values = rows.map((row, i) => {
+      const values = readList(`${entity} bulk create`, 'rows', rows).map((row, i) => {
         try {
           return validate(validators.insert, row, entity) as Row;
         } catch (error) {
@@ -176,10 +205,11 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
       return row;
     },
 
-    async findById(id: unknown, opts: ReadOptions = {}): Promise<Row | null> {
+    async findById(id: unknown, options?: ReadOptions): Promise<Row | null> {
+      const opts = readOptions(entity, options);
       const values = keyValues(id);
       if (!values) return null;
-      if (keys.length > 1) return (await selectRows(live(idWhere(id), opts), [], 1))[0] ?? null;
+      if (keys.length > 1) return (await selectRows(live(keyWhere(values), opts), [], 1))[0] ?? null;
       const name = opts.withDeleted ? 'by_id_all' : 'by_id';
       const rows = await read('read', (db) =>
         preparedRead(
@@ -192,20 +222,22 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
               .where(live(eq(keyColumns[0]!, sql.placeholder('id')), opts))
               .limit(1)
               .prepare(`${entity}_${name}`),
-          { id },
+          { id: values[0] },
         ),
       );
       return rows[0] ?? null;
     },
 
-    async findFirst(filters: object = {}, opts: ReadOptions = {}): Promise<Row | null> {
-      const [row] = await selectRows(live(buildWhere(shape, filters as Row), opts), orderSql(orderTerms(shape, undefined, keys)), 1);
+    async findFirst(filters?: object, options?: ReadOptions): Promise<Row | null> {
+      const opts = readOptions(entity, options);
+      const [row] = await selectRows(live(buildWhere(shape, filters), opts), orderSql(orderTerms(shape, undefined, keys)), 1);
       return row ?? null;
     },
 
-    async exists(id: unknown, opts: ReadOptions = {}): Promise<boolean> {
-      const where = idWhere(id);
-      if (!where) return false;
+    async exists(id: unknown, options?: ReadOptions): Promise<boolean> {
+      const opts = readOptions(entity, options);
+      const values = keyValues(id);
+      if (!values) return false;
       const name = `exists${opts.withDeleted ? '_all' : ''}`;
       const rows = await read('exists', (db) =>
         keys.length === 1
@@ -219,57 +251,36 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
                   .where(live(eq(keyColumns[0]!, sql.placeholder('id')), opts))
                   .limit(1)
                   .prepare(`${entity}_${name}`),
-              { id },
+              { id: values[0] },
             )
-          : db.select({ one: sql<number>`1` }).from(table).where(live(where, opts)).limit(1),
+          : db
+              .select({ one: sql<number>`1` })
+              .from(table)
+              .where(live(keyWhere(values), opts))
+              .limit(1),
       );
       return rows.length > 0;
     },
 
-    async count(filters: object = {}, opts: ReadOptions = {}): Promise<number> {
-      const where = live(buildWhere(shape, filters as Row), opts);
-      const name = `count${opts.withDeleted ? '_all' : ''}`;
-      const rows = await read('count', (db) =>
-        Object.keys(filters).length === 0
-          ? preparedRead(db, name, () => db.select({ n: count() }).from(table).where(where).prepare(`${entity}_${name}`), {})
-          : db.select({ n: count() }).from(table).where(where),
-      );
-      return Number(rows[0]?.n ?? 0);
+    async count(filters?: object, options?: ReadOptions): Promise<number> {
+      return countRows(buildWhere(shape, filters), readOptions(entity, options));
     },
 
-    async findMany(opts: { filters?: object; orderBy?: LooseOrder; pagination?: { page?: number; limit?: number } } & ReadOptions = {}): Promise<Row[]> {
-      const limit = checkLimit(entity, opts.pagination?.limit);
-      const page = opts.pagination?.page ?? 1;
-      if (!Number.isSafeInteger(page) || page < 1 || !Number.isSafeInteger((page - 1) * limit)) {
-        throw new ValidationError(`${entity} pagination`, [{ path: 'page', message: 'must be an integer from 1 (for deep pages use findWithCursor)' }]);
-      }
-      const terms = orderTerms(shape, opts.orderBy, keys);
-      return selectRows(live(buildWhere(shape, opts.filters as Row | undefined), opts), orderSql(terms), limit, (page - 1) * limit);
+    async findMany(options?: object): Promise<Row[]> {
+      const opts = listOptions(entity, options);
+      return listRows(opts, buildWhere(shape, opts.filters));
     },
 
-    async findWithPagination(opts: { filters?: object; orderBy?: LooseOrder; pagination?: { page?: number; limit?: number } } & ReadOptions = {}) {
-      const limit = checkLimit(entity, opts.pagination?.limit);
-      const page = opts.pagination?.page ?? 1;
-      const [items, total] = await Promise.all([repo.findMany(opts), repo.count(opts.filters ?? {}, opts)]);
-      return { items, total, page, limit, pageCount: Math.ceil(total / limit) };
+    async findWithPagination(options?: object) {
+      // Parsed once for both queries, so the page and the total always describe the same filters.
+      const opts = listOptions(entity, options);
+      const filtered = buildWhere(shape, opts.filters);
+      const [items, total] = await Promise.all([listRows(opts, filtered), countRows(filtered, opts)]);
+      return { items, total, page: opts.page, limit: opts.limit, pageCount: Math.ceil(total / opts.limit) };
     },
 
-    async findWithCursor(opts: { cursor?: string | null; limit?: number; orderBy?: LooseOrder; filters?: object } & ReadOptions = {}) {
-      const limit = checkLimit(entity, opts.limit);
-      const terms = orderTerms(shape, opts.orderBy, keys);
-      const fields = terms.map((t) => `${t.field}:${t.dir}`);
-      const after = opts.cursor ? afterCursor(terms, checkedCursor(opts.cursor, fields, terms)) : undefined;
-      const rows = await selectRows(live(and(buildWhere(shape, opts.filters as Row | undefined), after), opts), orderSql(terms), limit + 1);
-      const items = rows.slice(0, limit);
-      const last = items[items.length - 1];
-      const nextCursor =
-        rows.length > limit && last
-          ? encodeCursor(
-              fields,
-              terms.map((t) => last[t.field]),
-            )
-          : null;
-      return { items, nextCursor };
+    async findWithCursor(options?: object) {
+      return cursorPage(cursorOptions(entity, options));
     },
 
     async update(id: unknown, data: unknown): Promise<Row> {
@@ -296,6 +307,6 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
   // The one cast: the body above checks at run time what Repository<T> promises at compile time (key shape,
   // validated inputs, rows as the table declares them, soft delete only where deletedAt exists).
   const repository = Object.freeze({ ...repo, ...softDeletes }) as unknown as Repository<T>;
-  const context: RepositoryContext<T> = { table: table as T, tables: internals.tables, live, read };
+  const context: RepositoryContext<T> = { table: table as T, tables: internals.tables, live, read, isKey: (id) => keyValues(id) !== undefined };
   return { repository, context };
 }

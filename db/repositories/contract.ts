@@ -91,6 +91,8 @@ export interface RepositoryContext<T extends PgTable> {
   live(where: SQL | undefined, options?: ReadOptions): SQL | undefined;
   /** Runs a query on the handle (taking turns on SQLite); driver errors become typed errors naming `what`. */
   read<R>(what: string, fn: (db: AppDatabase) => Promise<R>): Promise<R>;
+  /** True when `id` can identify a row (of the key's declared type): what findById checks before any SQL. */
+  isKey(id: unknown): boolean;
 }
 
 /** Per-repository settings a domain layer may give. */

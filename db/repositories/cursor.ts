@@ -27,8 +27,11 @@ export function decodeCursor(entity: string, cursor: string, fields: string[]): 
   } catch {
     throw invalid();
   }
+  // A forged body may be any JSON: null, a number, or fields that are lists whose join looks right.
+  if (typeof parsed !== 'object' || parsed === null) throw invalid();
   const body = parsed as { f?: unknown; v?: unknown };
-  if (!Array.isArray(body.f) || !Array.isArray(body.v) || body.f.join('|') !== fields.join('|') || body.v.length !== fields.length) throw invalid();
+  if (!Array.isArray(body.f) || !Array.isArray(body.v) || body.v.length !== fields.length) throw invalid();
+  if (body.f.length !== fields.length || body.f.some((f, i) => f !== fields[i])) throw invalid();
   return body.v.map((v: unknown) => {
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
     if (typeof v === 'object' && typeof (v as { d?: unknown }).d === 'string') {

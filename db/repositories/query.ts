@@ -6,6 +6,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { ValidationError } from '../errors';
+import { isList, isPlainRecord, readList, readRecord } from './input';
+import { portableValue, textProblem, valueProblem } from './values';
 
 /** What the builders need to know about a table. */
 export interface QueryShape {
@@ -23,54 +25,17 @@ export interface QueryShape {
 /** `{ field: 'title', direction: 'desc' }` or a list of them, field names unchecked yet. */
 export type LooseOrder = { field: string; direction?: string } | { field: string; direction?: string }[];
 
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const INTEGER_LIMITS: Record<string, number> = { PgSmallInt: 2 ** 15, PgInteger: 2 ** 31, PgSerial: 2 ** 31 };
 /** At most this many values in one IN list (SQLite binds at most 32,766 parameters per statement). */
 export const MAX_IN_VALUES = 10_000;
 
-/** Why `value` can never be a value of the declared column `col`, or undefined when it can. */
-export function valueProblem(col: PgColumn, value: unknown): string | undefined {
-  switch (col.columnType) {
-    case 'PgUUID':
-      return typeof value === 'string' && UUID_PATTERN.test(value) ? undefined : 'expected a uuid';
-    case 'PgText':
-    case 'PgVarchar':
-    case 'PgChar':
-      if (typeof value !== 'string') return 'expected text';
-      return value.includes('\0') ? 'text cannot contain a NUL character' : undefined;
-    case 'PgSmallInt':
-    case 'PgInteger':
-    case 'PgSerial':
-    case 'PgBigInt53': {
-      const limit = INTEGER_LIMITS[col.columnType] ?? 2 ** 53;
-      return Number.isSafeInteger(value) && (value as number) >= -limit && (value as number) < limit ? undefined : `expected an integer from ${-limit} to ${limit - 1}`;
-    }
-    case 'PgDoublePrecision':
-    case 'PgReal':
-    case 'PgNumericNumber':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'expected a finite number';
-    case 'PgBoolean':
-      return typeof value === 'boolean' ? undefined : 'expected true or false';
-    case 'PgTimestamp':
-      return value instanceof Date && !Number.isNaN(value.getTime()) ? undefined : 'expected a valid Date';
-    case 'PgJson':
-    case 'PgJsonb':
-      return 'JSON columns cannot be compared; filter on another column';
-    default:
-      return undefined;
-  }
-}
+const filterError = (shape: QueryShape, path: string, message: string) => new ValidationError(`${shape.entity} filter`, [{ path, message }]);
 
-/** Throws ValidationError unless every non-null value fits the declared column of `field`. */
-function checkValues(shape: QueryShape, field: string, values: unknown[], path = field): void {
-  const col = shape.declared[field];
-  if (!col) return;
-  for (const value of values) {
-    if (value === null || value === undefined) continue;
-    const problem = valueProblem(col, value);
-    if (problem) throw new ValidationError(`${shape.entity} filter`, [{ path, message: problem }]);
-  }
+/** `value` checked against the declared column of `field`, in the form it is sent (see portableValue). */
+function checked(shape: QueryShape, field: string, value: unknown, path = field): unknown {
+  const col = shape.declared[field]!;
+  const problem = valueProblem(col, value);
+  if (problem) throw filterError(shape, path, problem);
+  return portableValue(col, value);
 }
 
 const OPERATORS = new Set(['gt', 'gte', 'lt', 'lte', 'ne', 'contains', 'startsWith', 'isNull']);
@@ -102,65 +67,85 @@ function column(shape: QueryShape, field: string, purpose: string): PgColumn {
   return col;
 }
 
-function operatorConditions(shape: QueryShape, field: string, col: PgColumn, ops: Record<string, unknown>): SQL[] {
+function operatorConditions(shape: QueryShape, field: string, col: PgColumn, input: Record<string, unknown>): SQL[] {
   const out: SQL[] = [];
-  for (const [op, value] of Object.entries(ops)) {
-    if (!OPERATORS.has(op)) throw new ValidationError(`${shape.entity} filter`, [{ path: `${field}.${op.slice(0, 30)}`, message: `unknown operator; use ${[...OPERATORS].join(', ')}` }]);
+  for (const [op, value] of Object.entries(readRecord(`${shape.entity} filter`, field, input))) {
+    if (!OPERATORS.has(op)) throw filterError(shape, `${field}.${op.slice(0, 30)}`, `unknown operator; use ${[...OPERATORS].join(', ')}`);
     if (value === undefined) continue;
-    if (op === 'isNull') out.push(value ? isNull(col) : isNotNull(col));
+    // 'false' or 0 would otherwise be read as truthy or falsy and pick a side silently.
+    if (op === 'isNull') {
+      if (typeof value !== 'boolean') throw filterError(shape, `${field}.isNull`, 'expected true or false');
+      out.push(value ? isNull(col) : isNotNull(col));
+    } else if (value === null) throw filterError(shape, `${field}.${op}`, 'a comparison with null matches nothing; use isNull');
     else if (op === 'contains' || op === 'startsWith') {
-      if (!shape.textFields.has(field)) throw new ValidationError(`${shape.entity} filter`, [{ path: `${field}.${op}`, message: 'text operators apply to text columns only' }]);
-      if (typeof value !== 'string') throw new ValidationError(`${shape.entity} filter`, [{ path: `${field}.${op}`, message: 'expected text' }]);
-      checkValues(shape, field, [value], `${field}.${op}`);
+      if (!shape.textFields.has(field)) throw filterError(shape, `${field}.${op}`, 'text operators apply to text columns only');
+      if (typeof value !== 'string') throw filterError(shape, `${field}.${op}`, 'expected text');
+      checked(shape, field, value, `${field}.${op}`);
       out.push(likeInsensitive(col, op === 'contains' ? `%${escapeLike(value)}%` : `${escapeLike(value)}%`));
     } else {
-      checkValues(shape, field, [value], `${field}.${op}`);
       const compare = { gt, gte, lt, lte, ne }[op as 'gt' | 'gte' | 'lt' | 'lte' | 'ne'];
-      out.push(compare(col, value));
+      out.push(compare(col, checked(shape, field, value, `${field}.${op}`)));
     }
   }
   // `{ email: {} }` would otherwise match every row (an app passing request input straight through).
-  if (out.length === 0) throw new ValidationError(`${shape.entity} filter`, [{ path: field, message: `give a value or at least one operator (${[...OPERATORS].join(', ')})` }]);
+  if (out.length === 0) throw filterError(shape, field, `give a value or at least one operator (${[...OPERATORS].join(', ')})`);
   return out;
 }
 
-/** The WHERE condition for `filters` (undefined when there is nothing to filter). */
-export function buildWhere(shape: QueryShape, filters: Record<string, unknown> = {}): SQL | undefined {
+/** The IN condition for a list; null or undefined inside it would match nothing on one provider and fail on another. */
+function listCondition(shape: QueryShape, field: string, col: PgColumn, input: unknown[]): SQL {
+  const values = readList(`${shape.entity} filter`, field, input, MAX_IN_VALUES).map((v, i) => {
+    if (v === null || v === undefined) throw filterError(shape, `${field}.${i}`, 'a list cannot hold null or undefined; for null use { isNull: true }');
+    return checked(shape, field, v, `${field}.${i}`);
+  });
+  return values.length ? inArray(col, values) : sql`1 = 0`;
+}
+
+/** The WHERE condition for `input` (a filters object, or undefined: nothing to filter). */
+export function buildWhere(shape: QueryShape, input: unknown): SQL | undefined {
+  if (input === undefined) return undefined;
   const parts: SQL[] = [];
-  for (const [field, value] of Object.entries(filters)) {
+  for (const [field, value] of Object.entries(readRecord(`${shape.entity} filter`, 'filters', input))) {
     if (value === undefined) continue;
     if (field === 'search') {
-      if (typeof value !== 'string') throw new ValidationError(`${shape.entity} filter`, [{ path: 'search', message: 'expected text' }]);
-      if (value.includes('\0')) throw new ValidationError(`${shape.entity} filter`, [{ path: 'search', message: 'text cannot contain a NUL character' }]);
+      if (typeof value !== 'string') throw filterError(shape, 'search', 'expected text');
+      const problem = textProblem(value);
+      if (problem) throw filterError(shape, 'search', problem);
       const pattern = `%${escapeLike(value)}%`;
       const any = or(...shape.searchable.map((c) => likeInsensitive(c, pattern)));
       if (any) parts.push(any);
     } else if ((field === 'createdAfter' || field === 'createdBefore') && shape.createdAt) {
-      if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new ValidationError(`${shape.entity} filter`, [{ path: field, message: 'expected a valid Date' }]);
-      parts.push(field === 'createdAfter' ? gt(shape.createdAt, value) : lt(shape.createdAt, value));
+      const at = checked(shape, 'createdAt', value, field);
+      parts.push(field === 'createdAfter' ? gt(shape.createdAt, at) : lt(shape.createdAt, at));
     } else {
       const col = column(shape, field, 'filter');
-      if (Array.isArray(value)) {
-        if (value.length > MAX_IN_VALUES) throw new ValidationError(`${shape.entity} filter`, [{ path: field, message: `at most ${MAX_IN_VALUES} values in one list` }]);
-        checkValues(shape, field, value);
-      } else if (value instanceof Date || typeof value !== 'object') checkValues(shape, field, [value]);
       if (value === null) parts.push(isNull(col));
-      else if (Array.isArray(value)) parts.push(value.length ? inArray(col, value) : sql`1 = 0`);
-      else if (typeof value === 'object' && !(value instanceof Date)) parts.push(...operatorConditions(shape, field, col, value as Record<string, unknown>));
-      else parts.push(eq(col, value));
+      else if (isList(value)) parts.push(listCondition(shape, field, col, value));
+      else if (isPlainRecord(value)) parts.push(...operatorConditions(shape, field, col, value));
+      else parts.push(eq(col, checked(shape, field, value)));
     }
   }
   return parts.length ? and(...parts) : undefined;
 }
 
+const JSON_TYPES = ['PgJson', 'PgJsonb'];
+
 /** Validated order terms, always ending with the primary key so the order is total. */
-export function orderTerms(shape: QueryShape, orderBy: LooseOrder | undefined, keys: string[]): { field: string; col: PgColumn; dir: 'asc' | 'desc' }[] {
-  const list = orderBy === undefined ? [] : Array.isArray(orderBy) ? orderBy : [orderBy];
-  const terms = list.map((o): { field: string; col: PgColumn; dir: 'asc' | 'desc' } => {
-    if (o.direction !== undefined && o.direction !== 'asc' && o.direction !== 'desc') {
-      throw new ValidationError(`${shape.entity} sort`, [{ path: `${String(o.field).slice(0, 60)}.direction`, message: 'use asc or desc' }]);
+export function orderTerms(shape: QueryShape, input: unknown, keys: string[]): { field: string; col: PgColumn; dir: 'asc' | 'desc' }[] {
+  const subject = `${shape.entity} sort`;
+  const many = isList(input);
+  const list = input === undefined ? [] : many ? readList(subject, 'orderBy', input) : [input];
+  const terms = list.map((item, i): { field: string; col: PgColumn; dir: 'asc' | 'desc' } => {
+    const path = many ? `orderBy.${i}` : 'orderBy';
+    const { field, direction } = readRecord(subject, path, item, ['field', 'direction']);
+    if (typeof field !== 'string') throw new ValidationError(subject, [{ path: `${path}.field`, message: 'expected a field name' }]);
+    if (direction !== undefined && direction !== 'asc' && direction !== 'desc') {
+      throw new ValidationError(subject, [{ path: `${field.slice(0, 60)}.direction`, message: 'use asc or desc' }]);
     }
-    return { field: o.field, col: column(shape, String(o.field), 'sort'), dir: o.direction === 'desc' ? 'desc' : 'asc' };
+    const col = column(shape, field, 'sort');
+    // jsonb sorts by its own rules on Postgres, JSON text sorts as text on SQLite: the orders would differ.
+    if (JSON_TYPES.includes(shape.declared[field]!.columnType)) throw new ValidationError(subject, [{ path: field, message: 'JSON columns cannot be sorted; sort on another column' }]);
+    return { field, col, dir: direction === 'desc' ? 'desc' : 'asc' };
   });
   for (const key of keys) {
     if (!terms.some((t) => t.field === key)) terms.push({ field: key, col: column(shape, key, 'sort'), dir: terms[0]?.dir ?? 'asc' });

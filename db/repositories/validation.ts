@@ -5,7 +5,7 @@
  */
 import { createInsertSchema, createUpdateSchema } from 'drizzle-zod';
 import { z } from 'zod';
-import { ValidationError } from '../errors';
+import { ValidationError, type ValidationIssue } from '../errors';
 import { READING_STATUSES } from '../schema';
 import type { TableInfo, TableKey } from '../tables';
 
@@ -83,10 +83,15 @@ export function validatorsFor(info: TableInfo): Validators {
 
 /** Parses `data` with `schema`; throws ValidationError listing each field path and problem. */
 export function validate<S extends z.ZodType>(schema: S, data: unknown, subject: string): z.output<S> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  throw new ValidationError(
-    subject,
-    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-  );
+  let issues: ValidationIssue[];
+  try {
+    const result = schema.safeParse(data);
+    if (result.success) return result.data;
+    // zod builds the messages lazily, looking at the input again: inside the try as well.
+    issues = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  } catch {
+    // zod reads every field; a getter or proxy that throws is bad input, not a crash.
+    throw new ValidationError(subject, [{ path: '', message: 'could not be read (a getter or proxy threw)' }]);
+  }
+  throw new ValidationError(subject, issues);
 }
