@@ -15,7 +15,22 @@ interface DriverFields {
   message: string;
 }
 
-/** Finds the innermost driver error (Drizzle wraps it in DrizzleQueryError, whose message holds params). */
+/**
+ * The error below `e`: its `cause` (Drizzle wraps the driver error in DrizzleQueryError, whose message holds
+ * params), neon HTTP's `sourceError` (what fetch threw), or the `error` a WebSocket ErrorEvent carries.
+ */
+function below(e: Record<string, unknown>, isError: boolean): unknown {
+  return e.cause ?? e.sourceError ?? (isError ? undefined : e.error);
+}
+
+/** The text of an Error, or of an event-like object with a string `message`. */
+function messageOf(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  const message = typeof value === 'object' && value !== null ? (value as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && message ? message : 'unknown error';
+}
+
+/** Finds the innermost driver error: the first one with a code, else the last one in the chain. */
 function driverFields(error: unknown): DriverFields {
   let current: unknown = error;
   for (let depth = 0; depth < 5; depth++) {
@@ -32,11 +47,12 @@ function driverFields(error: unknown): DriverFields {
         message: typeof e.message === 'string' ? e.message : '',
       };
     }
-    if (e.cause === undefined) break;
-    current = e.cause;
+    const next = below(e, current instanceof Error);
+    if (next === undefined || next === null) break;
+    current = next;
   }
   // No driver code: use the innermost message (DrizzleQueryError's own message lists the parameters).
-  return { message: current instanceof Error ? current.message : 'unknown error' };
+  return { message: messageOf(current) };
 }
 
 /** "UNIQUE constraint failed: books.a, books.b" → { table: 'books', columns: ['a', 'b'] }; checks name the constraint. */
@@ -65,6 +81,8 @@ const CONNECTION_CODES = new Set([
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
+  // A WebSocket that failed without a socket error code (db/providers/neon-faults.ts).
+  'WEBSOCKET_ERROR',
   'SQLITE_CANTOPEN',
 ]);
 
@@ -137,7 +155,9 @@ export function toDbError(error: unknown, context = 'query'): DbError {
     );
   }
   if (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '28P01' || code === '3D000' || code === '53300' || code === '57P01') {
-    return new ConnectionError(`Cannot reach the database during ${context} (${code}): ${maskValues(f.message)}`, cause);
+    // Every driver reports its connect timeout with this code; none names the setting that controls it.
+    const fix = code === 'CONNECT_TIMEOUT' ? '; if the server is only slow to answer, raise DB_CONNECT_TIMEOUT (or the connectTimeout option)' : '';
+    return new ConnectionError(`Cannot reach the database during ${context} (${code}): ${maskValues(f.message)}${fix}`, cause);
   }
   // Unknown failures: keep the SQL state and the driver's own text (masked), which holds no parameter values.
   return new QueryError(`Database error during ${context}${code ? ` (${code})` : ''}: ${maskValues(f.message)}`, f.code, cause);

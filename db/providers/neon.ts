@@ -5,14 +5,18 @@
  *
  * NEON_WS_PROXY and NEON_HTTP_ENDPOINT point the driver at a Neon-compatible proxy in front of another
  * PostgreSQL (local development, tests); they switch off TLS to that proxy.
+ *
+ * DB_CONNECT_TIMEOUT bounds opening a WebSocket connection and, over HTTP, each whole request (see
+ * neon-faults.ts); an unreachable server is a ConnectionError that names the proxy or endpoint.
  */
-import { neon, neonConfig, Pool } from '@neondatabase/serverless';
+import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle as drizzleHttp } from 'drizzle-orm/neon-http';
 import { drizzle as drizzleWs } from 'drizzle-orm/neon-serverless';
 import ws from 'ws';
 import { checkPostgresUrl, maskUrl, type Env } from '../env';
 import { pgRunTransaction } from '../dialects/pg/session';
 import { RELATIONAL_SCHEMA } from '../tables';
+import { deadlineFetchOptions, ExplainingPool, type Route } from './neon-faults';
 import type { ProviderDefinition, ResolvedConfig } from './types';
 
 /** neonConfig is global in the driver; it is set from the environment on every connect. */
@@ -26,6 +30,21 @@ function configureDriver(env: Env): void {
     neonConfig.pipelineConnect = false;
   }
   if (env.NEON_HTTP_ENDPOINT) neonConfig.fetchEndpoint = env.NEON_HTTP_ENDPOINT;
+}
+
+/** The host of a URL that checkPostgresUrl accepted (no user, no password). */
+const hostOf = (url: string) => new URL(url).host;
+
+/** Where the WebSocket pool connects, for messages; a proxy's query string may hold a token, so it is left out. */
+function wsRoute(config: ResolvedConfig): Route {
+  const proxy = config.env.NEON_WS_PROXY;
+  return proxy ? `the WebSocket proxy ${proxy.split('?')[0]} (NEON_WS_PROXY)` : `Neon's WebSocket endpoint at ${hostOf(config.url)} (NEON_DATABASE_URL)`;
+}
+
+/** Where HTTP queries go, for messages. */
+function httpRoute(config: ResolvedConfig): Route {
+  const endpoint = config.env.NEON_HTTP_ENDPOINT;
+  return endpoint ? `the HTTP endpoint ${endpoint.split('?')[0]} (NEON_HTTP_ENDPOINT)` : `Neon's HTTP endpoint at ${hostOf(config.url)} (NEON_DATABASE_URL)`;
 }
 
 /** 'http' when the caller or NEON_DRIVER asks for it; the WebSocket pool otherwise. */
@@ -59,17 +78,21 @@ export const neonProvider: ProviderDefinition = {
 
   connect(config) {
     configureDriver(config.env);
-    const pool = new Pool({
-      connectionString: config.url,
-      max: config.poolMax,
-      idleTimeoutMillis: config.idleTimeout * 1000,
-      connectionTimeoutMillis: config.connectTimeout * 1000,
-    });
+    const pool = new ExplainingPool(
+      {
+        connectionString: config.url,
+        max: config.poolMax,
+        idleTimeoutMillis: config.idleTimeout * 1000,
+        connectionTimeoutMillis: config.connectTimeout * 1000,
+      },
+      wsRoute(config),
+    );
     // A broken idle connection must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
     const poolDb = drizzleWs({ client: pool, schema: RELATIONAL_SCHEMA });
+    const httpClient = () => neon(config.url, { fetchOptions: deadlineFetchOptions(config.connectTimeout, httpRoute(config)) });
     return {
-      db: driverOf(config) === 'http' ? drizzleHttp({ client: neon(config.url), schema: RELATIONAL_SCHEMA }) : poolDb,
+      db: driverOf(config) === 'http' ? drizzleHttp({ client: httpClient(), schema: RELATIONAL_SCHEMA }) : poolDb,
       transactionDb: poolDb,
       runTransaction: pgRunTransaction,
       close: () => pool.end(),

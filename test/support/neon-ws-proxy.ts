@@ -1,7 +1,6 @@
 // A local stand-in for Neon's WebSocket proxy: WebSocket frames <-> PostgreSQL TCP stream.
 import net from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { PgServer } from './postgres-server';
 
 export interface NeonWsProxy {
   port: number;
@@ -10,10 +9,16 @@ export interface NeonWsProxy {
   stop(): Promise<void>;
 }
 
+/** The PostgreSQL server behind the proxy (fault tests pass a closed port). */
+export interface Upstream {
+  host: string;
+  port: number;
+}
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** Picks the TCP target: the client's `?address=host:port` if it is loopback, else the pg server. */
-function targetFor(reqUrl: string | undefined, pg: PgServer): { host: string; port: number } {
+function targetFor(reqUrl: string | undefined, pg: Upstream): { host: string; port: number } {
   const address = new URL(reqUrl ?? '/', 'http://x').searchParams.get('address');
   const match = address ? /^(.*):(\d+)$/.exec(address) : null;
   if (match?.[1] && match[2] && LOOPBACK.has(match[1])) return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
@@ -27,7 +32,7 @@ function toBuffer(data: RawData): Buffer {
 }
 
 /** Starts the WebSocket-to-TCP proxy on 127.0.0.1 (free port, path /v1). */
-export async function startNeonWsProxy(pg: PgServer): Promise<NeonWsProxy> {
+export async function startNeonWsProxy(pg: Upstream): Promise<NeonWsProxy> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/v1', perMessageDeflate: false });
   const sockets = new Set<net.Socket>();
   wss.on('connection', (ws: WebSocket, req) => {

@@ -15,19 +15,37 @@ import { installSupabaseEnvironment } from './supabase-env';
 export const TARGET_NAMES = ['sqlite', 'local', 'supabase', 'neon-ws', 'neon-http'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
+/** The Neon-style front doors a target's driver dials instead of the URL's host (NEON_WS_PROXY, NEON_HTTP_ENDPOINT). */
+export interface Proxies {
+  /** Transactions (and, without httpQueries, every query) go through the WebSocket proxy. */
+  webSocket: boolean;
+  /** Plain queries go to the HTTP endpoint. */
+  http: boolean;
+}
+
 export interface TestTarget {
   name: TargetName;
   provider: ProviderName;
   /** What the target's handles can do, known before any server starts: tests register by it. */
   capabilities: Capabilities;
+  /** What its driver dials besides the URL's host: fault tests move these too. */
+  proxies: Proxies;
 }
 
 const PROVIDER_OF: Record<TargetName, ProviderName> = { sqlite: 'sqlite', local: 'local', supabase: 'supabase', 'neon-ws': 'neon', 'neon-http': 'neon' };
+const NO_PROXY: Proxies = { webSocket: false, http: false };
+const PROXIES_OF: Record<TargetName, Proxies> = {
+  sqlite: NO_PROXY,
+  local: NO_PROXY,
+  supabase: NO_PROXY,
+  'neon-ws': { webSocket: true, http: false },
+  'neon-http': { webSocket: true, http: true },
+};
 
 function target(name: TargetName): TestTarget {
   // The URLs' shape (pooler hint, driver) decides capabilities; host and port do not, so placeholders do.
   const shape = overridesFor(name, 'placeholder', { host: '127.0.0.1', user: 'u', password: 'p', port: 5432 }, 6432).runtime;
-  return { name, provider: PROVIDER_OF[name], capabilities: capabilitiesOf(PROVIDER_OF[name], name === 'sqlite' ? { url: ':memory:' } : shape) };
+  return { name, provider: PROVIDER_OF[name], capabilities: capabilitiesOf(PROVIDER_OF[name], name === 'sqlite' ? { url: ':memory:' } : shape), proxies: PROXIES_OF[name] };
 }
 
 /** The targets selected by PROVIDERS (default: all). An unknown name fails the run instead of skipping. */
@@ -135,13 +153,45 @@ export async function freshDatabase(target: TestTarget, options: { migrate?: boo
   };
 }
 
+/** The variables that select `target` as the current provider with these URLs (what a script reads). */
+function providerEnv(target: TestTarget, runtime: ProviderOverrides, direct: ProviderOverrides): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { DB_PROVIDER: target.provider };
+  const url = direct.url!;
+  if (target.provider === 'sqlite') env.SQLITE_PATH = url;
+  if (target.provider === 'local') env.LOCAL_DATABASE_URL = url;
+  if (target.provider === 'supabase') Object.assign(env, { SUPABASE_DATABASE_URL: runtime.url, SUPABASE_DIRECT_URL: url });
+  if (target.provider === 'neon') Object.assign(env, { NEON_DATABASE_URL: url, NEON_DRIVER: runtime.driver });
+  return env;
+}
+
 /** Environment for running a script (npx tsx scripts/…) against this test database as the current provider. */
 export function scriptEnv(t: TestDatabase): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DB_PROVIDER: t.target.provider };
-  const url = t.directOverrides.url!;
-  if (t.target.provider === 'sqlite') env.SQLITE_PATH = url;
-  if (t.target.provider === 'local') env.LOCAL_DATABASE_URL = url;
-  if (t.target.provider === 'supabase') Object.assign(env, { SUPABASE_DATABASE_URL: t.overrides.url, SUPABASE_DIRECT_URL: url });
-  if (t.target.provider === 'neon') Object.assign(env, { NEON_DATABASE_URL: url, NEON_DRIVER: t.overrides.driver });
-  return env;
+  return { ...process.env, ...providerEnv(t.target, t.overrides, t.directOverrides) };
+}
+
+/** A Postgres target aimed at one local port, for fault tests; see pointedAt. */
+export interface PointedAt {
+  /** For createDatabaseClient(provider, overrides, env): the URL(s), the driver and a 2 s connect timeout. */
+  overrides: ProviderOverrides;
+  /** The test environment with the proxies the Neon driver dials moved to the port. */
+  env: NodeJS.ProcessEnv;
+  /** The same as variables, for a script: DB_PROVIDER, URL variables, proxies, DB_CONNECT_TIMEOUT=2. */
+  scriptEnv: NodeJS.ProcessEnv;
+}
+
+/**
+ * Settings that send every connection of a Postgres target to 127.0.0.1:`port` (a closed port, a server that
+ * never answers), logging in with `password`: the URL for postgres.js; for Neon also the WebSocket proxy and
+ * HTTP endpoint it dials instead of the URL's host.
+ */
+export function pointedAt(target: TestTarget, port: number, password: string): PointedAt {
+  const { runtime, direct } = overridesFor(target.name, 'app', { host: '127.0.0.1', user: 'app', password, port }, port);
+  const proxies: NodeJS.ProcessEnv = {};
+  if (target.proxies.webSocket) proxies.NEON_WS_PROXY = `127.0.0.1:${port}/v1`;
+  if (target.proxies.http) proxies.NEON_HTTP_ENDPOINT = `http://127.0.0.1:${port}/sql`;
+  return {
+    overrides: { ...runtime, connectTimeout: 2 },
+    env: { ...process.env, ...proxies },
+    scriptEnv: { ...process.env, ...providerEnv(target, runtime, direct), ...proxies, DB_CONNECT_TIMEOUT: '2' },
+  };
 }
