@@ -95,6 +95,39 @@ for (const target of selectedTargets()) {
       expect(await canary()).toEqual(before);
     });
 
+    it('values one provider would refuse or change and another store as given are refused when written, everywhere', async () => {
+      const before = await canary();
+      const authorId = (await repos.authors.findFirst({ name: 'Canary' }))!.id;
+      const attempts: [string, string, () => Promise<unknown>][] = [
+        ['lone surrogate', 'title', () => repos.books.create({ title: 'a\ud800b', authorId })],
+        ['more decimals than the scale', 'price', () => repos.books.create({ title: 'ok', authorId, price: 12.345 })],
+        ['tiny fraction', 'price', () => repos.books.create({ title: 'ok', authorId, price: 1e-7 })],
+        ['year 10000', 'createdAt', () => repos.books.create({ title: 'ok', authorId, createdAt: new Date('+010000-01-01T00:00:00Z') })],
+        ['BigInt in JSON', 'metadata.n', () => repos.books.create({ title: 'ok', authorId, metadata: { n: 1n } })],
+        ['NaN in JSON', 'metadata.list.1', () => repos.books.create({ title: 'ok', authorId, metadata: { list: [1, Number.NaN] } })],
+        ['Date in JSON', 'metadata.at', () => repos.books.create({ title: 'ok', authorId, metadata: { at: new Date() } })],
+      ];
+      for (const [name, path, attempt] of attempts) {
+        const error = await attempt().catch((e: unknown) => e);
+        expect(error, name).toBeInstanceOf(ValidationError);
+        expect(
+          (error as ValidationError).issues.map((i) => i.path),
+          name,
+        ).toContain(path);
+      }
+      expect(await repos.books.count()).toBe(HOSTILE.length + 1);
+      expect(await canary()).toEqual(before);
+      // Accepted, and stored alike: two decimals, and an upper-case uuid kept in PostgreSQL's lower-case form.
+      const priced = await repos.books.create({ title: 'priced', authorId, price: 12.34 });
+      expect((await repos.books.findById(priced.id))!.price).toBe(12.34);
+      const user = await repos.users.create({ id: 'ABCDEF01-2345-4678-89AB-CDEF01234567', email: 'upper@example.com' });
+      expect(user.id).toBe('abcdef01-2345-4678-89ab-cdef01234567');
+      await repos.userBooks.setStatus('ABCDEF01-2345-4678-89AB-CDEF01234567', priced.id, 'read');
+      expect(await repos.userBooks.count({ userId: user.id })).toBe(1);
+      await repos.users.hardDelete(user.id);
+      await repos.books.hardDelete(priced.id);
+    });
+
     it('values that cannot be of the column type are a ValidationError before any SQL, the same on every provider', async () => {
       const before = await canary();
       const cursorOf = (fields: string[], values: unknown[]) => Buffer.from(JSON.stringify({ f: fields, v: values })).toString('base64url');

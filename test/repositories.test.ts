@@ -253,6 +253,17 @@ for (const target of selectedTargets()) {
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as Error).message).toContain('must be the primary key or a unique constraint: [id] or [email]');
       expect(await repos.users.count({ email: 'target@example.com' })).toBe(0);
+      const throwing = {
+        get target(): string {
+          throw new Error('getter');
+        },
+      };
+      const badOptions: unknown[] = [null, undefined, throwing, { target: ['email', Symbol('x')] }, { target: 'email', extra: 1 }, { target: [] }];
+      for (const options of badOptions) {
+        const bad = await repos.users.upsert({ email: 'target@example.com' }, options as never).catch((e: unknown) => e);
+        expect(bad, String(options)).toBeInstanceOf(ValidationError);
+      }
+      expect(await repos.users.count({ email: 'target@example.com' })).toBe(0);
     });
 
     it('a composite key must hold exactly its fields of the right types', async () => {

@@ -18,7 +18,7 @@ import { tableInfo, type TableInfo, type TableKey, type Tables } from '../tables
 import { conflictTargets, hiddenRowConflict } from './conflict';
 import { decodeCursor, encodeCursor } from './cursor';
 import { guarded, prepared } from './guard';
-import { isPlainRecord, readList, readRecord } from './input';
+import { isList, isPlainRecord, readList, readRecord } from './input';
 import { cursorOptions, listOptions, readOptions, type ParsedCursor, type ParsedList, type ParsedRead } from './options';
 import { afterCursor, buildWhere, orderSql, orderTerms, type QueryShape } from './query';
 import type { ReadOptions, Repository, RepositoryContext, RepositoryOptions } from './contract';
@@ -189,8 +189,9 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
 
     async upsert(data: unknown, opts: { target: string | string[] }): Promise<Row> {
       const values = validate(validators.insert, data, entity) as Row;
-      const fields = Array.isArray(opts?.target) ? opts.target : [opts?.target];
-      const target = targets.get([...fields].map(String).sort().join(','));
+      const given = readRecord(`${entity} upsert`, 'options', opts, ['target']).target;
+      const fields = isList(given) ? readList(`${entity} upsert`, 'target', given, 16) : [given];
+      const target = fields.every((f) => typeof f === 'string') ? targets.get([...fields].sort().join(',')) : undefined;
       if (!target) {
         const allowed = [...targets.keys()].map((t) => `[${t}]`).join(' or ');
         throw new ValidationError(`${entity} upsert`, [{ path: 'target', message: `must be the primary key or a unique constraint: ${allowed}` }]);
@@ -198,10 +199,10 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
       const set: Row = { ...values };
       for (const k of keys) delete set[k];
       if (updatedAt) set.updatedAt = new Date();
-      const conflict = { target: fields.map((f) => columns[String(f)]!), targetWhere: target.where, set, setWhere: live(undefined) };
+      const conflict = { target: fields.map((f) => columns[f as string]!), targetWhere: target.where, set, setWhere: live(undefined) };
       const [row] = await read('upsert', (db) => db.insert(table).values(values).onConflictDoUpdate(conflict).returning());
       // Nothing inserted and nothing updated: the key belongs to a soft-deleted row, which upsert never revives.
-      if (!row) throw hiddenRowConflict(info, entity, fields.map(String));
+      if (!row) throw hiddenRowConflict(info, entity, fields as string[]);
       return row;
     },
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ValidationError, type ValidationIssue } from '../errors';
 import { READING_STATUSES } from '../schema';
 import type { TableInfo, TableKey } from '../tables';
+import { writtenRowForm, writtenRowRules } from './written';
 
 /** Per-field zod overrides: a schema, or a function refining drizzle-zod's own. */
 type Refinement = Record<string, z.ZodType | ((schema: z.ZodString) => z.ZodType)>;
@@ -37,26 +38,6 @@ export interface Validators {
 
 const cache = new Map<TableKey, Validators>();
 
-/** Where in `value` (a row, or JSON inside it) a string or object key holds a NUL character, if anywhere. */
-function nulPath(value: unknown, path: string[] = []): string[] | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? path : undefined;
-  if (typeof value !== 'object' || value === null || value instanceof Date) return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const found = key.includes('\0') ? [...path, '(key)'] : nulPath(inner, [...path, key]);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/**
- * PostgreSQL cannot store a NUL character in text or jsonb (error 22021) while SQLite stores it, so a row
- * holding one is refused on every provider, before SQL.
- */
-function refuseNul(row: unknown, ctx: z.RefinementCtx): void {
-  const path = nulPath(row);
-  if (path) ctx.addIssue({ code: 'custom', path, message: 'text cannot contain a NUL character' });
-}
-
 // zod's omit() is typed for literal keys; these are checked against the table's columns instead.
 const fieldsOf = (info: TableInfo, names: string[]) => Object.fromEntries(names.filter((n) => info.columns.includes(n)).map((n) => [n, true])) as never;
 
@@ -66,15 +47,19 @@ export function validatorsFor(info: TableInfo): Validators {
   if (!found) {
     // drizzle-zod's refinement parameter is typed per table; this map is checked against the columns at run time instead.
     const refine = (RULES[info.key] ?? {}) as never;
+    const rules = writtenRowRules(info);
+    const form = writtenRowForm(info);
     found = {
       insert: createInsertSchema(info.declared, refine)
         .omit(fieldsOf(info, ['deletedAt']))
         .strict()
-        .superRefine(refuseNul),
+        .superRefine(rules)
+        .transform(form),
       update: createUpdateSchema(info.declared, refine)
         .omit(fieldsOf(info, [...info.primaryKey, 'createdAt', 'deletedAt']))
         .strict()
-        .superRefine(refuseNul),
+        .superRefine(rules)
+        .transform(form),
     };
     cache.set(info.key, found);
   }
