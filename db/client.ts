@@ -89,6 +89,17 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
     return serialize ? serialize(() => fn(db)) : fn(db);
   };
 
+  // Savepoints on one transaction form a stack: two open at once release or roll back each other's work
+  // (a resolved one's rows vanished when the other failed), so nested calls on a transaction handle take turns.
+  let savepoints: Promise<unknown> = Promise.resolve();
+  const inSavepoint = new AsyncLocalStorage<true>();
+  const inTurn = <T>(start: () => Promise<T>): Promise<T> => {
+    if (!tx) return start();
+    const turn = savepoints.then(() => inSavepoint.run(true, start));
+    savepoints = turn.catch(() => undefined);
+    return turn;
+  };
+
   // What the callback threw is remembered, so that only database errors among it are translated.
   const once = <T>(fn: (tx: DatabaseClient) => Promise<T>, thrown: { error?: unknown }) =>
     connection.runTransaction(tx ?? connection.transactionDb, async (inner) => {
@@ -109,11 +120,13 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
     inTransaction: tx !== undefined,
     async transaction(fn, options = {}) {
       checkOuter('transaction()');
+      // This handle used inside its own nested callback would wait for itself there: use the callback's handle.
+      if (inSavepoint.getStore()) throw new OuterHandleError(opened.provider, 'transaction()');
       const retries = tx ? 0 : Math.max(0, options.retry ?? 0);
       for (let attempt = 0; ; attempt++) {
         const thrown: { error?: unknown } = {};
         try {
-          return await once(fn, thrown);
+          return await inTurn(() => once(fn, thrown));
         } catch (error) {
           // The callback's own errors (a missing file, an app error with a `code`) reach the caller unchanged;
           // errors of the database (a query in the callback, BEGIN/COMMIT, the connection) become typed errors.

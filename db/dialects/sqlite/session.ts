@@ -32,6 +32,8 @@ export function createSqliteSession(native: Database.Database) {
   rememberFailedStatements(native);
   const mutex = new Mutex();
   const context = new AsyncLocalStorage<{ depth: number }>();
+  // Every savepoint gets its own name: ROLLBACK TO and RELEASE act on the newest savepoint of a name.
+  let savepoints = 0;
 
   // A failure is explained while this caller still has the connection, before anything else runs on it.
   const explained = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -47,7 +49,7 @@ export function createSqliteSession(native: Database.Database) {
   const runTransaction: TransactionRunner = async (db, fn) => {
     const outer = context.getStore();
     if (outer) {
-      const name = `sp_${outer.depth + 1}`;
+      const name = `sp_${++savepoints}`;
       native.exec(`SAVEPOINT ${name}`);
       try {
         const result = await context.run({ depth: outer.depth + 1 }, () => fn(db));
