@@ -13,13 +13,16 @@ import { DIALECTS } from './dialects';
 import type { SqliteRelationalSchema, SqliteTables } from './dialects/sqlite/tables';
 import type { ProviderName } from './env';
 import { toDbError } from './error-mapping';
-import { DbError, OuterHandleError, TransactionConflictError } from './errors';
+import { CommitOutcomeError, DbError, OuterHandleError, TransactionConflictError } from './errors';
 import { register } from './internals';
 import type { AppDatabase, Capabilities, ProviderConnection } from './providers/types';
 import type { RelationalSchema, Tables } from './tables';
 
 export interface TransactionOptions {
-  /** Retries the whole callback this many times on a transient conflict (40001, 40P01, SQLITE_BUSY). */
+  /**
+   * Retries the whole callback this many times on a transient conflict (40001, 40P01, SQLITE_BUSY) and on a
+   * CommitOutcomeError whose outcome is 'rolled back' (never on 'committed' or 'unknown').
+   */
   retry?: number;
 }
 
@@ -132,7 +135,9 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
           // errors of the database (a query in the callback, BEGIN/COMMIT, the connection) become typed errors.
           if ('error' in thrown && thrown.error === error && !isDatabaseError(error)) throw error;
           const mapped = toDbError(error, 'transaction');
-          if (!(mapped instanceof TransactionConflictError) || attempt >= retries) throw mapped;
+          // A COMMIT cut off from its answer is run again only when the server says it rolled back.
+          const retryable = mapped instanceof TransactionConflictError || (mapped instanceof CommitOutcomeError && mapped.outcome === 'rolled back');
+          if (!retryable || attempt >= retries) throw mapped;
           await sleep(backoff(attempt));
         }
       }

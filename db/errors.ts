@@ -18,6 +18,7 @@ export type DbErrorCode =
   | 'TARGET_NOT_EMPTY'
   | 'INVALID_SNAPSHOT'
   | 'OUTER_HANDLE'
+  | 'COMMIT_OUTCOME'
   | 'QUERY';
 
 /** Base class of every error this workspace throws on purpose. */
@@ -150,5 +151,23 @@ export class OuterHandleError extends DbError {
       'OUTER_HANDLE',
       `${what} on the ${provider} handle inside its own transaction callback: use the tx handle the callback receives (createRepositories(tx), tx.execute(…)); the outer handle is not part of the transaction`,
     );
+  }
+}
+
+/** What became of a transaction whose connection broke during COMMIT, as a new connection found out. */
+export type CommitOutcome = 'committed' | 'rolled back' | 'unknown';
+
+/**
+ * The connection broke while COMMIT was under way, so the driver cannot say whether it took effect; a new
+ * connection asked the server (txid_status). `outcome` says what to do: 'committed', do not run it again;
+ * 'rolled back', nothing was written and running it again is safe (transaction(fn, { retry }) does);
+ * 'unknown', check the data before running it again.
+ */
+export class CommitOutcomeError extends DbError {
+  readonly outcome: CommitOutcome;
+
+  constructor(outcome: CommitOutcome, message: string, cause?: unknown) {
+    super('COMMIT_OUTCOME', message, cause);
+    this.outcome = outcome;
   }
 }

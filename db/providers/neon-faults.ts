@@ -64,14 +64,29 @@ export class ExplainingPool extends Pool {
   override connect(callback: ConnectCallback): void;
   override connect(callback?: ConnectCallback): Promise<PoolClient> | undefined {
     if (!callback) {
-      return super.connect().catch((error: unknown) => {
+      return super.connect().then(guarded, (error: unknown) => {
         throw this.#explain(error);
       });
     }
     // pg types the error as Error; the socket's ErrorEvent arrives here too, and leaves as an Error.
-    super.connect((error, client, done) => callback(error ? (this.#explain(error) as Error) : error, client, done));
+    super.connect((error, client, done) => callback(error ? (this.#explain(error) as Error) : error, client && guarded(client), done));
     return undefined;
   }
+}
+
+const guardedClients = new WeakSet<PoolClient>();
+
+/**
+ * The pool takes its 'error' listener off a client while it is checked out, so a connection that breaks
+ * then (a cut during COMMIT) emits an 'error' nobody hears: an uncaught exception that ends the process.
+ * The query that was running already rejects with it, and the next one reports it; the event adds nothing.
+ */
+function guarded(client: PoolClient): PoolClient {
+  if (!guardedClients.has(client)) {
+    guardedClients.add(client);
+    client.on('error', () => undefined);
+  }
+  return client;
 }
 
 /**

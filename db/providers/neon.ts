@@ -14,6 +14,7 @@ import { drizzle as drizzleHttp } from 'drizzle-orm/neon-http';
 import { drizzle as drizzleWs } from 'drizzle-orm/neon-serverless';
 import ws from 'ws';
 import { checkPostgresUrl, maskUrl, type Env } from '../env';
+import { withCommitOutcome } from '../dialects/pg/commit-outcome';
 import { pgRunTransaction } from '../dialects/pg/session';
 import { RELATIONAL_SCHEMA } from '../tables';
 import { deadlineFetchOptions, ExplainingPool, type Route } from './neon-faults';
@@ -91,11 +92,12 @@ export const neonProvider: ProviderDefinition = {
     pool.on('error', () => undefined);
     const poolDb = drizzleWs({ client: pool, schema: RELATIONAL_SCHEMA });
     const httpClient = () => neon(config.url, { fetchOptions: deadlineFetchOptions(config.connectTimeout, httpRoute(config)) });
-    return {
+    const connection = {
       db: driverOf(config) === 'http' ? drizzleHttp({ client: httpClient(), schema: RELATIONAL_SCHEMA }) : poolDb,
       transactionDb: poolDb,
       runTransaction: pgRunTransaction,
       close: () => pool.end(),
     };
+    return withCommitOutcome(connection, poolDb);
   },
 };

@@ -4,6 +4,7 @@
  */
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { withCommitOutcome } from '../dialects/pg/commit-outcome';
 import { pgRunTransaction } from '../dialects/pg/session';
 import { RELATIONAL_SCHEMA } from '../tables';
 import type { ProviderConnection, ResolvedConfig } from './types';
@@ -45,10 +46,13 @@ export function connectPostgresJs(config: ResolvedConfig, options: PostgresJsOpt
     connection: { application_name: 'book-catalogue' },
   });
   const db = drizzle({ client, schema: RELATIONAL_SCHEMA });
-  return {
+  return withCommitOutcome(
+    {
+      db,
+      transactionDb: db,
+      runTransaction: pgRunTransaction,
+      close: () => client.end({ timeout: 5 }),
+    },
     db,
-    transactionDb: db,
-    runTransaction: pgRunTransaction,
-    close: () => client.end({ timeout: 5 }),
-  };
+  );
 }
