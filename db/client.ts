@@ -15,8 +15,9 @@ import type { ProviderName } from './env';
 import { toDbError } from './error-mapping';
 import { CommitOutcomeError, DbError, OuterHandleError, TransactionConflictError } from './errors';
 import { register } from './internals';
-import type { AppDatabase, Capabilities, ProviderConnection } from './providers/types';
+import type { AppDatabase, Capabilities, IsolationLevel, ProviderConnection, TransactionConfig, TransactionRunner } from './providers/types';
 import type { RelationalSchema, Tables } from './tables';
+import { transactionConfig } from './transaction-options';
 
 export interface TransactionOptions {
   /**
@@ -24,6 +25,12 @@ export interface TransactionOptions {
    * CommitOutcomeError whose outcome is 'rolled back' (never on 'committed' or 'unknown').
    */
   retry?: number;
+  /**
+   * The isolation level of the BEGIN on Postgres providers (default: the server's, normally read committed).
+   * 'serializable' and 'repeatable read' turn a lost update into a conflict: pair them with `retry`. SQLite
+   * transactions already run one at a time, so every level is met there. Not allowed on a nested call.
+   */
+  isolation?: IsolationLevel;
 }
 
 interface HandleBase {
@@ -104,8 +111,12 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
   };
 
   // What the callback threw is remembered, so that only database errors among it are translated.
-  const once = <T>(fn: (tx: DatabaseClient) => Promise<T>, thrown: { error?: unknown }) =>
-    connection.runTransaction(tx ?? connection.transactionDb, async (inner) => {
+  const begin =
+    (config: TransactionConfig): TransactionRunner =>
+    (d, f) =>
+      connection.runTransaction(d, f, config);
+  const once = <T>(fn: (tx: DatabaseClient) => Promise<T>, thrown: { error?: unknown }, config: TransactionConfig) =>
+    begin(config)(tx ?? connection.transactionDb, async (inner) => {
       try {
         return await scope.run(true, () => fn(createClient(opened, inner)));
       } catch (error) {
@@ -126,10 +137,11 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
       // This handle used inside its own nested callback would wait for itself there: use the callback's handle.
       if (inSavepoint.getStore()) throw new OuterHandleError(opened.provider, 'transaction()');
       const retries = tx ? 0 : Math.max(0, options.retry ?? 0);
+      const config = transactionConfig(options.isolation, tx !== undefined);
       for (let attempt = 0; ; attempt++) {
         const thrown: { error?: unknown } = {};
         try {
-          return await inTurn(() => once(fn, thrown));
+          return await inTurn(() => once(fn, thrown, config));
         } catch (error) {
           // The callback's own errors (a missing file, an app error with a `code`) reach the caller unchanged;
           // errors of the database (a query in the callback, BEGIN/COMMIT, the connection) become typed errors.

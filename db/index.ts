@@ -7,6 +7,7 @@
  * await runMigrations(db);
  */
 export { createClient, type DatabaseClient, type PgClient, type SqliteClient, type TransactionOptions } from './client';
+export { ISOLATION_LEVELS } from './transaction-options';
 export type { SqliteTables } from './dialects/sqlite/tables';
 export { PROVIDER_NAMES, maskUrl, type ProviderName } from './env';
 export * from './errors';
@@ -21,7 +22,7 @@ export {
   validateProviderConfig,
 } from './factory';
 export { getMigrationStatus, runMigrations, type MigrationStatus } from './migrate';
-export type { AppDatabase, Capabilities, ProviderOverrides, SqlFamily } from './providers/types';
+export type { AppDatabase, Capabilities, IsolationLevel, ProviderOverrides, SqlFamily } from './providers/types';
 export * from './schema';
 export * from './repositories';
 export { PG_TABLES, SCHEMA_TABLES, type TableInfo, type TableKey, type Tables } from './tables';

@@ -4,7 +4,7 @@
  * folders and db/providers/ branches on a family or a provider.
  */
 import type { SQL } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgSelect, PgTable } from 'drizzle-orm/pg-core';
 import type { DatabaseClient } from '../client';
 import type { AppliedRow, MigrationFile } from '../migrate/journal';
 import type { AppDatabase, SqlFamily } from '../providers/types';
@@ -37,4 +37,8 @@ export interface Dialect {
   readSnapshot(tx: DatabaseClient): Promise<void>;
   /** After rows were written with explicit ids, new rows continue after the highest one. */
   continueIdentity(tx: DatabaseClient, table: PgTable, tableName: string, column: string): Promise<void>;
+  /** A read inside a transaction whose rows no other transaction may change until it ends. */
+  lockForUpdate<Q extends PgSelect>(query: Q): Q;
+  /** `column + amount` computed on the row's current value, the same result on every provider (`scale`: a numeric's). */
+  addTo(column: PgColumn, amount: number, scale: number | undefined): SQL;
 }

@@ -55,8 +55,16 @@ export interface ResolvedConfig {
   env: Env;
 }
 
+/** The isolation levels a transaction may ask for (PostgreSQL's names; SQLite meets all of them). */
+export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
+
+/** How a top-level transaction begins; a savepoint takes its transaction's settings. */
+export interface TransactionConfig {
+  isolation?: IsolationLevel;
+}
+
 /** The transaction primitive of a family: run `fn` inside a transaction (or a savepoint when nested). */
-export type TransactionRunner = <T>(db: AppDatabase, fn: (tx: AppDatabase) => Promise<T>) => Promise<T>;
+export type TransactionRunner = <T>(db: AppDatabase, fn: (tx: AppDatabase) => Promise<T>, config?: TransactionConfig) => Promise<T>;
 
 /** A live connection made by a provider module. */
 export interface ProviderConnection {

@@ -19,9 +19,10 @@ import { conflictTargets, hiddenRowConflict } from './conflict';
 import { decodeCursor, encodeCursor } from './cursor';
 import { guarded, prepared } from './guard';
 import { isList, isPlainRecord, readList, readRecord } from './input';
-import { cursorOptions, listOptions, readOptions, type ParsedCursor, type ParsedList, type ParsedRead } from './options';
+import { increments } from './increments';
+import { cursorOptions, findOptions, listOptions, readOptions, type ParsedCursor, type ParsedList, type ParsedRead } from './options';
 import { afterCursor, buildWhere, orderSql, orderTerms, type QueryShape } from './query';
-import type { ReadOptions, Repository, RepositoryContext, RepositoryOptions } from './contract';
+import type { FindOptions, ReadOptions, Repository, RepositoryContext, RepositoryOptions } from './contract';
 import type { TextColumnType } from './types';
 import { validate, validatorsFor } from './validation';
 import { portableValue, valueProblem } from './values';
@@ -94,7 +95,7 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
     return values.map((v, i) => (v === null ? v : portableValue(declared[terms[i]!.field]!, v)));
   }
 
-  async function selectRows(where: SQL | undefined, order: SQL[], limit?: number, offset?: number): Promise<Row[]> {
+  async function selectRows(where: SQL | undefined, order: SQL[], limit?: number, offset?: number, forUpdate = false): Promise<Row[]> {
     return read('read', async (db) => {
       let query = db
         .select()
@@ -104,7 +105,7 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
         .$dynamic();
       if (limit !== undefined) query = query.limit(limit);
       if (offset) query = query.offset(offset);
-      return query;
+      return forUpdate ? internals.dialect.lockForUpdate(query) : query;
     });
   }
 
@@ -206,32 +207,35 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
       return row;
     },
 
-    async findById(id: unknown, options?: ReadOptions): Promise<Row | null> {
-      const opts = readOptions(entity, options);
+    async findById(id: unknown, options?: FindOptions): Promise<Row | null> {
+      const opts = findOptions(entity, options, client.inTransaction);
       const values = keyValues(id);
       if (!values) return null;
-      if (keys.length > 1) return (await selectRows(live(keyWhere(values), opts), [], 1))[0] ?? null;
-      const name = opts.withDeleted ? 'by_id_all' : 'by_id';
+      if (keys.length > 1) return (await selectRows(live(keyWhere(values), opts), [], 1, 0, opts.forUpdate))[0] ?? null;
+      const name = `by_id${opts.withDeleted ? '_all' : ''}${opts.forUpdate ? '_lock' : ''}`;
+      const lock = opts.forUpdate ? internals.dialect.lockForUpdate : <Q>(query: Q) => query;
       const rows = await read('read', (db) =>
         preparedRead(
           db,
           name,
           () =>
-            db
-              .select()
-              .from(table)
-              .where(live(eq(keyColumns[0]!, sql.placeholder('id')), opts))
-              .limit(1)
-              .prepare(`${entity}_${name}`),
+            lock(
+              db
+                .select()
+                .from(table)
+                .where(live(eq(keyColumns[0]!, sql.placeholder('id')), opts))
+                .limit(1)
+                .$dynamic(),
+            ).prepare(`${entity}_${name}`),
           { id: values[0] },
         ),
       );
       return rows[0] ?? null;
     },
 
-    async findFirst(filters?: object, options?: ReadOptions): Promise<Row | null> {
-      const opts = readOptions(entity, options);
-      const [row] = await selectRows(live(buildWhere(shape, filters), opts), orderSql(orderTerms(shape, undefined, keys)), 1);
+    async findFirst(filters?: object, options?: FindOptions): Promise<Row | null> {
+      const opts = findOptions(entity, options, client.inTransaction);
+      const [row] = await selectRows(live(buildWhere(shape, filters), opts), orderSql(orderTerms(shape, undefined, keys)), 1, 0, opts.forUpdate);
       return row ?? null;
     },
 
@@ -284,8 +288,13 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
       return cursorPage(cursorOptions(entity, options));
     },
 
-    async update(id: unknown, data: unknown): Promise<Row> {
+    async update(id: unknown, data: unknown, options?: object): Promise<Row> {
+      const added = increments(entity, declared, keys, options);
       const values = validate(validators.update, data, `${entity} update`) as Row;
+      for (const { field, amount, scale } of added) {
+        if (values[field] !== undefined) throw new ValidationError(`${entity} update`, [{ path: field, message: 'both set and incremented: give one or the other' }]);
+        values[field] = internals.dialect.addTo(columns[field]!, amount, scale);
+      }
       if (updatedAt) values.updatedAt = new Date();
       return changeOne(id, values, {}, 'update');
     },

@@ -6,10 +6,26 @@ import type { SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { AppDatabase } from '../providers/types';
 import type { Tables } from '../tables';
-import type { Filters, HasSoftDelete, IdOf, InsertOf, OrderInput, RowOf, UpdateOf } from './types';
+import type { Filters, HasSoftDelete, IdOf, Increments, InsertOf, OrderInput, RowOf, UpdateOf } from './types';
 
 export interface ReadOptions {
   withDeleted?: boolean;
+}
+
+/** The options of findById and findFirst. */
+export interface FindOptions extends ReadOptions {
+  /**
+   * Only inside a transaction: no other transaction may change the row until this one ends, so a value read
+   * here and written back later cannot overwrite a concurrent update (Postgres: SELECT … FOR UPDATE; SQLite's
+   * transaction already holds the write lock). Outside a transaction it is a ValidationError.
+   */
+  forUpdate?: boolean;
+}
+
+/** The options of update. */
+export interface UpdateOptions<T extends PgTable> {
+  /** Numeric fields changed by these amounts in the UPDATE itself (`set pages = pages + 1`): no read, no lost update. */
+  increment?: Increments<T>;
 }
 
 export interface FindManyOptions<T extends PgTable> extends ReadOptions {
@@ -51,9 +67,9 @@ export interface BaseRepository<T extends PgTable> {
   /** Inserts, or updates the row that conflicts on `target` (the primary key or a unique constraint). */
   upsert(data: InsertOf<T>, options: { target: ConflictTarget<T> }): Promise<RowOf<T>>;
   /** The row with this id, or null (also null for soft-deleted rows unless withDeleted). */
-  findById(id: IdOf<T>, options?: ReadOptions): Promise<RowOf<T> | null>;
+  findById(id: IdOf<T>, options?: FindOptions): Promise<RowOf<T> | null>;
   /** The first live row matching `filters` (by primary key order), or null. */
-  findFirst(filters?: Filters<T>, options?: ReadOptions): Promise<RowOf<T> | null>;
+  findFirst(filters?: Filters<T>, options?: FindOptions): Promise<RowOf<T> | null>;
   /** True when a live row has this id. */
   exists(id: IdOf<T>, options?: ReadOptions): Promise<boolean>;
   /** How many live rows match `filters`, as a JavaScript number. */
@@ -64,8 +80,12 @@ export interface BaseRepository<T extends PgTable> {
   findWithPagination(options?: FindManyOptions<T>): Promise<Page<RowOf<T>>>;
   /** Keyset pagination: stable under inserts and ties; walk until nextCursor is null. */
   findWithCursor(options?: CursorOptions<T>): Promise<CursorPage<RowOf<T>>>;
-  /** Validates and applies `data`; sets updatedAt where the table has it. A missing (or soft-deleted) row → NotFoundError. */
-  update(id: IdOf<T>, data: UpdateOf<T>): Promise<RowOf<T>>;
+  /**
+   * Validates and applies `data`, and adds `options.increment` to numeric fields in the same statement; sets
+   * updatedAt where the table has it. A missing (or soft-deleted) row → NotFoundError.
+   * @example await repos.books.update(id, {}, { increment: { pages: -1 } });
+   */
+  update(id: IdOf<T>, data: UpdateOf<T>, options?: UpdateOptions<T>): Promise<RowOf<T>>;
   /** Deletes the row for good (children with ON DELETE CASCADE go too). */
   hardDelete(id: IdOf<T>): Promise<void>;
 }

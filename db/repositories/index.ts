@@ -62,9 +62,11 @@ export type {
   CursorOptions,
   CursorPage,
   FindManyOptions,
+  FindOptions,
   Page,
   ReadOptions,
   Repository,
   SoftDeleteMethods,
+  UpdateOptions,
 } from './contract';
 export type * from './types';

@@ -13,6 +13,10 @@ export interface ParsedRead {
   withDeleted: boolean;
 }
 
+export interface ParsedFind extends ParsedRead {
+  forUpdate: boolean;
+}
+
 export interface ParsedList extends ParsedRead {
   filters: unknown;
   orderBy: unknown;
@@ -49,6 +53,20 @@ export function readOptions(entity: string, value: unknown): ParsedRead {
   if (value === undefined) return { withDeleted: false };
   const subject = `${entity} options`;
   return { withDeleted: readFlag(subject, readOptionsObject(subject, value, ['withDeleted']), 'withDeleted') ?? false };
+}
+
+/** `{ withDeleted?, forUpdate? }`, the options of findById and findFirst; a row lock only means something in a transaction. */
+export function findOptions(entity: string, value: unknown, inTransaction: boolean): ParsedFind {
+  if (value === undefined) return { withDeleted: false, forUpdate: false };
+  const subject = `${entity} options`;
+  const opts = readOptionsObject(subject, value, ['withDeleted', 'forUpdate']);
+  const forUpdate = readFlag(subject, opts, 'forUpdate') ?? false;
+  if (forUpdate && !inTransaction) {
+    throw new ValidationError(subject, [
+      { path: 'forUpdate', message: 'only inside a transaction: outside one the lock ends with the read; use db.transaction(async (tx) => …) and the tx repositories' },
+    ]);
+  }
+  return { withDeleted: readFlag(subject, opts, 'withDeleted') ?? false, forUpdate };
 }
 
 /** The options of findMany and findWithPagination. */

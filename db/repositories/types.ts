@@ -27,6 +27,15 @@ export type ManagedField = 'createdAt' | 'deletedAt';
 /** What update() accepts: any insertable field except the key and the managed timestamps. */
 export type UpdateOf<T extends PgTable> = Partial<Omit<InsertOf<T>, PrimaryKeyField<T> | ManagedField>>;
 
+/** Fields update() may set that hold numbers (not the key): what `increment` accepts. */
+export type NumericField<T extends PgTable> = {
+  [K in keyof UpdateOf<T>]-?: [NonNullable<UpdateOf<T>[K]>] extends [number] ? K : never;
+}[keyof UpdateOf<T>] &
+  string;
+
+/** Amounts to add to numeric fields in place (negative to subtract). */
+export type Increments<T extends PgTable> = { [K in NumericField<T>]?: number };
+
 /** True when the table has a `deletedAt` column (soft delete). */
 export type HasSoftDelete<T extends PgTable> = 'deletedAt' extends keyof Columns<T> ? true : false;
 

@@ -37,7 +37,7 @@ function decimals(n: number): number {
 }
 
 /** Why `value` cannot be written to `col` the same way on every provider, or undefined. */
-function writtenProblem(col: PgColumn, value: unknown): string | undefined {
+export function writtenProblem(col: PgColumn, value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined; // nullability is zod's part
   switch (col.columnType) {
     case 'PgText':

@@ -7,6 +7,7 @@ import { expectedPgColumns, readPgColumns } from './column-facts';
 import { readPgTable } from './introspect';
 import { migratePg, readPgHistory } from './migrator';
 import { pgExecute } from './session';
+import { pgAddTo, pgLockForUpdate } from './writes';
 
 export const pgDialect: Dialect = Object.freeze({
   family: 'pg',
@@ -21,4 +22,6 @@ export const pgDialect: Dialect = Object.freeze({
   migrate: migratePg,
   readSnapshot: pgReadSnapshot,
   continueIdentity: pgContinueIdentity,
+  lockForUpdate: pgLockForUpdate,
+  addTo: pgAddTo,
 });

@@ -14,5 +14,9 @@ export async function pgExecute(db: AppDatabase, query: SQL): Promise<Record<str
   return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
 }
 
-/** Drizzle's own transaction: BEGIN/COMMIT on a pooled connection, SAVEPOINT when `db` is a transaction. */
-export const pgRunTransaction: TransactionRunner = (db, fn) => db.transaction((tx) => fn(tx));
+/**
+ * Drizzle's own transaction: BEGIN/COMMIT on a pooled connection, SAVEPOINT when `db` is a transaction. An
+ * isolation level is the transaction's first statement (postgres.js: SET TRANSACTION after BEGIN; neon: BEGIN
+ * ISOLATION LEVEL …), so it holds behind a transaction pooler too.
+ */
+export const pgRunTransaction: TransactionRunner = (db, fn, config) => db.transaction((tx) => fn(tx), config?.isolation ? { isolationLevel: config.isolation } : undefined);

@@ -7,6 +7,7 @@ import { readSqliteTable } from './introspect';
 import { migrateSqlite, readSqliteHistory } from './migrator';
 import { sqliteExecute } from './session';
 import { SQLITE_RELATIONAL_SCHEMA, SQLITE_TABLES } from './tables';
+import { sqliteAddTo, sqliteLockForUpdate } from './writes';
 
 export const sqliteDialect: Dialect = Object.freeze({
   family: 'sqlite',
@@ -21,4 +22,6 @@ export const sqliteDialect: Dialect = Object.freeze({
   migrate: migrateSqlite,
   readSnapshot: sqliteReadSnapshot,
   continueIdentity: sqliteContinueIdentity,
+  lockForUpdate: sqliteLockForUpdate,
+  addTo: sqliteAddTo,
 });

@@ -46,6 +46,8 @@ export function createSqliteSession(native: Database.Database) {
   };
   const serialize = async <T>(fn: () => Promise<T>): Promise<T> => (context.getStore() ? explained(fn) : mutex.run(() => explained(fn)));
 
+  // Every isolation level is met without asking: one connection, and BEGIN IMMEDIATE takes the write lock at
+  // the start, so transactions run one after another (serializable), whatever level the caller asked for.
   const runTransaction: TransactionRunner = async (db, fn) => {
     const outer = context.getStore();
     if (outer) {
