@@ -25,6 +25,19 @@ function positiveInt(name: string, fallback: number) {
   });
 }
 
+/** A count where 0 is meaningful (0 = off). */
+function count(name: string, fallback: number) {
+  return optionalText.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 0) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a whole number, 0 or more (got "${v}")` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
 const envSchema = z.object({
   DB_PROVIDER: optionalText,
   DATABASE_PROVIDER: optionalText,
@@ -42,6 +55,7 @@ const envSchema = z.object({
   DB_POOL_MAX: positiveInt('DB_POOL_MAX', 10),
   DB_IDLE_TIMEOUT: positiveInt('DB_IDLE_TIMEOUT', 20),
   DB_CONNECT_TIMEOUT: positiveInt('DB_CONNECT_TIMEOUT', 10),
+  DB_CONNECT_RETRIES: count('DB_CONNECT_RETRIES', 0),
 });
 
 /** The parsed environment; numbers are numbers, blanks are undefined. */

@@ -10,6 +10,7 @@ import { toDbError } from './error-mapping';
 import { ConfigError, ConnectionError } from './errors';
 import { PROVIDERS, SELECTION_ORDER } from './providers';
 import type { Capabilities, ProviderOverrides, ResolvedConfig } from './providers/types';
+import { connectRetriesProblems, withStartupRetry } from './startup-retry';
 
 /** True when `name` is one of the providers this workspace knows. */
 export function isProviderName(name: string): name is ProviderName {
@@ -83,14 +84,18 @@ export function validateProviderConfig(provider: string, overrides: ProviderOver
 export function createDatabaseClient(provider: string, overrides: ProviderOverrides = {}, source: NodeJS.ProcessEnv = process.env): DatabaseClient {
   const name = assertProviderName(provider);
   const config = resolveConfig(name, overrides, source);
-  const problems = PROVIDERS[name].validate(config);
+  const retries = overrides.connectRetries ?? config.env.DB_CONNECT_RETRIES;
+  const problems = [...PROVIDERS[name].validate(config), ...connectRetriesProblems(retries)];
   if (problems.length > 0) throw new ConfigError(`${name}: ${problems.join('; ')}`);
   const definition = PROVIDERS[name];
   const target = definition.describe(config);
   try {
     const capabilities = definition.capabilities(config);
     const poolMax = capabilities.singleConnection ? 1 : config.poolMax;
-    return createClient({ provider: name, capabilities, target, poolMax, connection: definition.connect(config) });
+    const opened = definition.connect(config);
+    // Opt-in: with no retries (the default) the connection is used as the provider made it.
+    const connection = capabilities.startupRetry && retries > 0 ? withStartupRetry(opened, { retries, family: capabilities.family, provider: name, target, log: overrides.onConnectRetry }) : opened;
+    return createClient({ provider: name, capabilities, target, poolMax, connection });
   } catch (error) {
     // Opening can fail at once (an SQLite path that cannot be created); say where, without secrets.
     const reason = maskSecrets(error instanceof Error ? error.message : String(error));

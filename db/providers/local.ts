@@ -20,6 +20,7 @@ export const localProvider: ProviderDefinition = {
     rowLevelSecurity: false,
     transactionPooler: hasPoolerHint(config.url),
     httpQueries: false,
+    startupRetry: true,
   }),
 
   describe: (config) => maskUrl(config.url),

@@ -73,6 +73,7 @@ export const neonProvider: ProviderDefinition = {
     rowLevelSecurity: false,
     transactionPooler: false,
     httpQueries: driverOf(config) === 'http',
+    startupRetry: true,
   }),
 
   describe: (config) => `${maskUrl(config.url)} (${driverOf(config) === 'http' ? 'http' : 'websocket'})`,

@@ -48,6 +48,7 @@ export const sqliteProvider: ProviderDefinition = {
     rowLevelSecurity: false,
     transactionPooler: false,
     httpQueries: false,
+    startupRetry: false,
   }),
 
   // A file path holds no secret.

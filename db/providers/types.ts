@@ -26,6 +26,8 @@ export interface Capabilities {
   readonly transactionPooler: boolean;
   /** Plain queries go over HTTP; transactions go over a separate WebSocket pool. */
   readonly httpQueries: boolean;
+  /** A server that may still be starting when the app does: DB_CONNECT_RETRIES waits for it (a file has nothing to wait for). */
+  readonly startupRetry: boolean;
 }
 
 /** Settings a caller may pass to createDatabaseClient instead of (or on top of) the environment. */
@@ -41,6 +43,10 @@ export interface ProviderOverrides {
   idleTimeout?: number;
   /** Seconds to wait for a connection before failing. */
   connectTimeout?: number;
+  /** Times to try again when the server cannot be reached yet at the first query (default DB_CONNECT_RETRIES, else 0); see db/startup-retry.ts. */
+  connectRetries?: number;
+  /** Receives one line per failed startup attempt, password masked (default: stderr). */
+  onConnectRetry?: (line: string) => void;
 }
 
 /** The settings a provider runs with, after env and overrides are merged and validated. */
