@@ -47,10 +47,11 @@ export function writtenProblem(col: PgColumn, value: unknown): string | undefine
     case 'PgTimestamp':
       return value instanceof Date ? valueProblem(col, value) : undefined;
     case 'PgNumericNumber': {
+      // numeric(p) has scale 0; a bare numeric has no limits at all.
       const { precision, scale = 0 } = col as PgColumn & { precision?: number; scale?: number };
-      if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+      if (precision === undefined || typeof value !== 'number' || !Number.isFinite(value)) return undefined;
       if (decimals(value) > scale) return `at most ${scale} decimal place(s): round it first (PostgreSQL would round, SQLite would keep it)`;
-      return precision !== undefined && Math.abs(value) >= 10 ** (precision - scale) ? `at most ${precision - scale} digit(s) before the point` : undefined;
+      return Math.abs(value) >= 10 ** (precision - scale) ? `at most ${precision - scale} digit(s) before the point` : undefined;
     }
     default:
       return undefined;
