@@ -154,7 +154,7 @@ export function toDbError(error: unknown, context = 'query'): DbError {
       cause,
     );
   }
-  if (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '28P01' || code === '3D000' || code === '53300' || code === '57P01') {
+  if (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '28P01' || code === '3D000' || code === '53300' || code === '57P01' || code === '57P03') {
     // Every driver reports its connect timeout with this code; none names the setting that controls it.
     const fix = code === 'CONNECT_TIMEOUT' ? '; if the server is only slow to answer, raise DB_CONNECT_TIMEOUT (or the connectTimeout option)' : '';
     return new ConnectionError(`Cannot reach the database during ${context} (${code}): ${maskValues(f.message)}${fix}`, cause);

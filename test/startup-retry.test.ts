@@ -12,12 +12,14 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConfigError, ConnectionError, createDatabaseClient, createRepositories, type DatabaseClient, type ProviderOverrides } from '../db';
 import { migrationsFolder, readMigrationFiles } from '../db/migrate/journal';
 import { retryDelay } from '../db/startup-retry';
 import { lateListeners, type LateListeners } from './support/late-listeners';
 import { startNeonWsProxy } from './support/neon-ws-proxy';
+import { startNotYetAccepting } from './support/not-yet-accepting';
 import { freshDatabase, pointedAt, scriptEnv, selectedTargets, type TestDatabase } from './support/targets';
 
 const SECRET = 'n0t-in-any-l0g';
@@ -192,6 +194,41 @@ for (const target of selectedTargets()) {
         } finally {
           await proxy.stop();
           await late.stop();
+        }
+      });
+    }
+
+    // A server in recovery answers logins with 57P03; a pooler in front would hide it, so only direct routes.
+    if (!target.capabilities.transactionPooler) {
+      it('a PostgreSQL still in recovery (57P03) is a ConnectionError without retries, and is waited for with them', async () => {
+        const server = await startNotYetAccepting();
+        const proxy = target.proxies.webSocket ? await startNeonWsProxy({ host: '127.0.0.1', port: server.port }) : undefined;
+        try {
+          const overrides = { ...t.overrides, url: server.url('postgres'), connectTimeout: 2 };
+          const env = { ...process.env, ...(proxy ? { NEON_WS_PROXY: proxy.wsProxy } : {}) };
+          const plain = createDatabaseClient(target.provider, overrides, env);
+          const error = await rejection(() => plain.execute(sql`select 1`)).finally(() => plain.close());
+          expect(error).toBeInstanceOf(ConnectionError);
+          expect((error as Error).message).toContain('(57P03)');
+
+          const lines: string[] = [];
+          const onConnectRetry = (line: string) => {
+            lines.push(line);
+            if (lines.length === 1) void server.promote();
+          };
+          const db = createDatabaseClient(target.provider, { ...overrides, connectRetries: 8, onConnectRetry }, env);
+          try {
+            expect(await db.execute(sql`select 1 as ok`)).toEqual([{ ok: 1 }]);
+            expect(await db.transaction((tx) => tx.execute(sql`select 2 as ok`))).toEqual([{ ok: 2 }]);
+          } finally {
+            await db.close();
+          }
+          expect(lines.length).toBeGreaterThanOrEqual(1);
+          for (const line of lines) expect(line).toMatch(LINE);
+          expect(lines[0]).toContain('(57P03: the database system is not accepting connections)');
+        } finally {
+          await proxy?.stop();
+          server.stop();
         }
       });
     }
