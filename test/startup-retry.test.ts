@@ -164,6 +164,29 @@ for (const target of selectedTargets()) {
       }
     });
 
+    it('ten first queries at once share one wait: one log line per attempt, and all ten succeed', async () => {
+      const late = await lateListeners(serverPorts().all);
+      try {
+        const lines: string[] = [];
+        const onConnectRetry = (line: string) => {
+          lines.push(line);
+          if (lines.length === 2) void late.open();
+        };
+        // Ten connections open at once after the wait: a busy machine may need more than the 2 s of the other tests.
+        const db = openLate(late, { connectRetries: 5, onConnectRetry, connectTimeout: 10 });
+        try {
+          const repos = createRepositories(db);
+          const counts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? repos.books.count() : db.transaction((tx) => createRepositories(tx).authors.count()))));
+          expect(counts).toEqual(Array(10).fill(0));
+        } finally {
+          await db.close();
+        }
+        expect(lines.map((l) => LINE.exec(l)?.[1])).toEqual(['1', '2']);
+      } finally {
+        await late.stop();
+      }
+    });
+
     if (target.proxies.webSocket) {
       it('the Neon proxy is up and PostgreSQL behind it starts later (a compute waking): the first query waits for it', async () => {
         const late = await lateListeners([serverPorts().database]);
