@@ -55,6 +55,8 @@ const envSchema = z.object({
   DB_POOL_MAX: positiveInt('DB_POOL_MAX', 10),
   DB_IDLE_TIMEOUT: positiveInt('DB_IDLE_TIMEOUT', 20),
   DB_CONNECT_TIMEOUT: positiveInt('DB_CONNECT_TIMEOUT', 10),
+  DB_STATEMENT_TIMEOUT: positiveInt('DB_STATEMENT_TIMEOUT', 30),
+  DB_POOL_TIMEOUT: positiveInt('DB_POOL_TIMEOUT', 10),
   DB_CONNECT_RETRIES: count('DB_CONNECT_RETRIES', 0),
 });
 

@@ -5,7 +5,17 @@
  */
 import { findConstraint } from './constraints';
 import { maskSecrets } from './env';
-import { CheckViolationError, ConnectionError, DbError, ForeignKeyViolationError, NotNullViolationError, QueryError, TransactionConflictError, UniqueViolationError } from './errors';
+import {
+  CheckViolationError,
+  ConnectionError,
+  DbError,
+  ForeignKeyViolationError,
+  NotNullViolationError,
+  QueryError,
+  StatementTimeoutError,
+  TransactionConflictError,
+  UniqueViolationError,
+} from './errors';
 
 interface DriverFields {
   code?: string;
@@ -154,6 +164,8 @@ export function toDbError(error: unknown, context = 'query'): DbError {
       cause,
     );
   }
+  // A statement the client gave up on (db/providers/statement-deadline.ts); its message names DB_STATEMENT_TIMEOUT.
+  if (code === 'STATEMENT_TIMEOUT') return new StatementTimeoutError(`No answer during ${context}: ${f.message}`, cause);
   if (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '28P01' || code === '3D000' || code === '53300' || code === '57P01' || code === '57P03') {
     // Every driver reports its connect timeout with this code; none names the setting that controls it.
     const fix = code === 'CONNECT_TIMEOUT' ? '; if the server is only slow to answer, raise DB_CONNECT_TIMEOUT (or the connectTimeout option)' : '';

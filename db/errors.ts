@@ -19,6 +19,8 @@ export type DbErrorCode =
   | 'INVALID_SNAPSHOT'
   | 'OUTER_HANDLE'
   | 'COMMIT_OUTCOME'
+  | 'STATEMENT_TIMEOUT'
+  | 'POOL_TIMEOUT'
   | 'QUERY';
 
 /** Base class of every error this workspace throws on purpose. */
@@ -169,5 +171,25 @@ export class CommitOutcomeError extends DbError {
   constructor(outcome: CommitOutcome, message: string, cause?: unknown) {
     super('COMMIT_OUTCOME', message, cause);
     this.outcome = outcome;
+  }
+}
+
+/**
+ * A statement got no answer within DB_STATEMENT_TIMEOUT (the statementTimeout option): the server is stuck
+ * or gone silent. The connection is closed; inside a transaction, the transaction is lost (rolled back).
+ */
+export class StatementTimeoutError extends DbError {
+  constructor(message: string, cause?: unknown) {
+    super('STATEMENT_TIMEOUT', message, cause);
+  }
+}
+
+/** Every connection of the pool stayed in use for DB_POOL_TIMEOUT (the poolTimeout option); nothing was sent. */
+export class PoolTimeoutError extends DbError {
+  constructor(poolMax: number, seconds: number) {
+    super(
+      'POOL_TIMEOUT',
+      `No free connection within ${seconds} s: all ${poolMax} of the pool (DB_POOL_MAX) stayed in use. Nothing was sent. Hold connections for less time (a transaction open while it waits on something else), or raise DB_POOL_MAX or DB_POOL_TIMEOUT (the poolMax / poolTimeout options)`,
+    );
   }
 }

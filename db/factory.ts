@@ -60,6 +60,8 @@ export function resolveConfig(provider: ProviderName, overrides: ProviderOverrid
     poolMax: overrides.poolMax ?? env.DB_POOL_MAX,
     idleTimeout: overrides.idleTimeout ?? env.DB_IDLE_TIMEOUT,
     connectTimeout: overrides.connectTimeout ?? env.DB_CONNECT_TIMEOUT,
+    statementTimeout: overrides.statementTimeout ?? env.DB_STATEMENT_TIMEOUT,
+    poolTimeout: overrides.poolTimeout ?? env.DB_POOL_TIMEOUT,
     env,
   });
 }

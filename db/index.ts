@@ -29,7 +29,7 @@ export { PG_TABLES, SCHEMA_TABLES, type TableInfo, type TableKey, type Tables } 
 export { checkDatabase, checkSchemaCaptured } from './tools/check';
 export { declaredShape, fingerprint, type SchemaShape } from './tools/compat';
 export { copyDatabase, type CopyOptions, type CopyProgress, type TableComparison, type TransferReport } from './tools/copy';
-export { healthCheck, type HealthReport } from './tools/health';
+export { healthCheck, type HealthOptions, type HealthReport } from './tools/health';
 export { healthReport, type HealthDetails } from './tools/health-report';
 export { tableChecksums, type TableChecksum } from './tools/rows';
 export { seedDatabase, type SeedSummary } from './tools/seed';

@@ -58,34 +58,118 @@ export class ExplainingPool extends Pool {
     super(config);
     const seconds = (config.connectionTimeoutMillis ?? 0) / 1000;
     this.#explain = (error) => explainConnectFailure(error, route, seconds);
+    this.#statementSeconds = (config.query_timeout ?? 0) / 1000;
+  }
+
+  readonly #statementSeconds: number;
+  /** Clients this pool lent out and that have not ended, so close() can end them when they never answer. */
+  readonly #clients = new Set<PoolClient>();
+
+  /**
+   * Ends the pool like end(), but when a connection still has not finished after `seconds` (a server gone
+   * silent under a running statement), closes every connection, as postgres.js's end({ timeout }) does.
+   * Never rejects.
+   */
+  async endWithin(seconds: number): Promise<void> {
+    const ended = this.end().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([ended.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), seconds * 1000)))]);
+    clearTimeout(timer);
+    if (!late) return;
+    for (const client of this.#clients) destroyConnection(client);
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+  }
+
+  #track(client: PoolClient): PoolClient {
+    if (!this.#clients.has(client)) {
+      this.#clients.add(client);
+      client.once('end', () => this.#clients.delete(client));
+    }
+    return guarded(client, this.#statementSeconds);
   }
 
   override connect(): Promise<PoolClient>;
   override connect(callback: ConnectCallback): void;
   override connect(callback?: ConnectCallback): Promise<PoolClient> | undefined {
     if (!callback) {
-      return super.connect().then(guarded, (error: unknown) => {
-        throw this.#explain(error);
-      });
+      return super.connect().then(
+        (client) => this.#track(client),
+        (error: unknown) => {
+          throw this.#explain(error);
+        },
+      );
     }
     // pg types the error as Error; the socket's ErrorEvent arrives here too, and leaves as an Error.
-    super.connect((error, client, done) => callback(error ? (this.#explain(error) as Error) : error, client && guarded(client), done));
+    super.connect((error, client, done) => callback(error ? (this.#explain(error) as Error) : error, client && this.#track(client), done));
     return undefined;
   }
 }
 
 const guardedClients = new WeakSet<PoolClient>();
 
+/** The raw connection under a pg client, which node-postgres does not type. */
+function destroyConnection(client: PoolClient): void {
+  (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+}
+
+/**
+ * node-postgres ends a statement that outlives its query_timeout (DB_STATEMENT_TIMEOUT) with a code-less
+ * "Query read timeout" and keeps waiting on the connection, so the next statement on it would wait too. Here
+ * that connection is closed and handed back to the pool as broken (so it is dropped, never lent again, and
+ * pool.end() does not wait for it; Drizzle does not release a client whose BEGIN failed), and the error gets
+ * the STATEMENT_TIMEOUT code that db/error-mapping.ts turns into a StatementTimeoutError. Later statements on
+ * the client (Drizzle's ROLLBACK) fail at once with the same error.
+ */
+function timeoutFailure(client: PoolClient, seconds: number): Error {
+  const failure = connectionFailure(
+    'STATEMENT_TIMEOUT',
+    `no answer from the server within ${seconds} s (DB_STATEMENT_TIMEOUT, the statementTimeout option); the connection was closed. Raise it if the statement is only slow`,
+  );
+  destroyConnection(client);
+  const release = client.release.bind(client);
+  // Whoever releases it next (Drizzle's finally, the pool's own query()) finds it already released.
+  client.release = () => undefined;
+  release(failure);
+  return failure;
+}
+
+type QueryFn = (...args: unknown[]) => unknown;
+
 /**
  * The pool takes its 'error' listener off a client while it is checked out, so a connection that breaks
  * then (a cut during COMMIT) emits an 'error' nobody hears: an uncaught exception that ends the process.
  * The query that was running already rejects with it, and the next one reports it; the event adds nothing.
+ * Its query() (promise and callback forms; the pool's own query() uses the callback) handles a statement timeout.
  */
-function guarded(client: PoolClient): PoolClient {
-  if (!guardedClients.has(client)) {
-    guardedClients.add(client);
-    client.on('error', () => undefined);
-  }
+function guarded(client: PoolClient, statementSeconds: number): PoolClient {
+  if (guardedClients.has(client)) return client;
+  guardedClients.add(client);
+  client.on('error', () => undefined);
+  const query = client.query.bind(client) as QueryFn;
+  let timedOut: Error | undefined;
+  const explain = (error: unknown) => {
+    if (timedOut) return timedOut;
+    if (!(error instanceof Error) || error.message !== 'Query read timeout') return error;
+    timedOut = timeoutFailure(client, statementSeconds);
+    return timedOut;
+  };
+  const explained: QueryFn = (...args) => {
+    const last = args[args.length - 1];
+    if (typeof last === 'function') {
+      const callback = last as QueryFn;
+      if (timedOut) return void callback(timedOut);
+      args[args.length - 1] = (error: unknown, result: unknown) => callback(error ? explain(error) : error, result);
+      return query(...args);
+    }
+    if (timedOut) return Promise.reject(timedOut);
+    const result = query(...args);
+    return result instanceof Promise
+      ? result.catch((error: unknown) => {
+          throw explain(error);
+        })
+      : result;
+  };
+  (client as unknown as { query: QueryFn }).query = explained;
   return client;
 }
 

@@ -15,6 +15,7 @@ import { drizzle as drizzleWs } from 'drizzle-orm/neon-serverless';
 import ws from 'ws';
 import { checkPostgresUrl, maskUrl, type Env } from '../env';
 import { withCommitOutcome } from '../dialects/pg/commit-outcome';
+import { withPoolSlots } from '../dialects/pg/pool-slots';
 import { pgRunTransaction } from '../dialects/pg/session';
 import { RELATIONAL_SCHEMA } from '../tables';
 import { deadlineFetchOptions, ExplainingPool, type Route } from './neon-faults';
@@ -86,6 +87,8 @@ export const neonProvider: ProviderDefinition = {
         max: config.poolMax,
         idleTimeoutMillis: config.idleTimeout * 1000,
         connectionTimeoutMillis: config.connectTimeout * 1000,
+        // Client-side: a server gone silent never sends a server-side statement_timeout's error.
+        query_timeout: config.statementTimeout * 1000,
       },
       wsRoute(config),
     );
@@ -97,8 +100,9 @@ export const neonProvider: ProviderDefinition = {
       db: driverOf(config) === 'http' ? drizzleHttp({ client: httpClient(), schema: RELATIONAL_SCHEMA }) : poolDb,
       transactionDb: poolDb,
       runTransaction: pgRunTransaction,
-      close: () => pool.end(),
+      close: () => pool.endWithin(5),
     };
-    return withCommitOutcome(connection, poolDb);
+    // Over HTTP, plain queries use no pooled connection: only transactions wait for one.
+    return withPoolSlots(withCommitOutcome(connection, poolDb), { poolMax: config.poolMax, timeout: config.poolTimeout, queries: driverOf(config) !== 'http' });
   },
 };

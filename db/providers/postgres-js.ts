@@ -5,8 +5,10 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { withCommitOutcome } from '../dialects/pg/commit-outcome';
+import { withPoolSlots } from '../dialects/pg/pool-slots';
 import { pgRunTransaction } from '../dialects/pg/session';
 import { RELATIONAL_SCHEMA } from '../tables';
+import { deadlineSocket } from './statement-deadline';
 import type { ProviderConnection, ResolvedConfig } from './types';
 
 export interface PostgresJsOptions {
@@ -44,15 +46,13 @@ export function connectPostgresJs(config: ResolvedConfig, options: PostgresJsOpt
     ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
     onnotice: () => undefined,
     connection: { application_name: 'book-catalogue' },
+    // postgres.js looks up array types on each new connection in a promise nobody awaits: when that query
+    // fails (a server gone silent, close()), it is an unhandled rejection. Drizzle parses array columns itself.
+    fetch_types: false,
+    // `socket` is a documented postgres.js option its type declarations leave out.
+    ...({ socket: deadlineSocket(config.statementTimeout) } as object),
   });
   const db = drizzle({ client, schema: RELATIONAL_SCHEMA });
-  return withCommitOutcome(
-    {
-      db,
-      transactionDb: db,
-      runTransaction: pgRunTransaction,
-      close: () => client.end({ timeout: 5 }),
-    },
-    db,
-  );
+  const connection = withCommitOutcome({ db, transactionDb: db, runTransaction: pgRunTransaction, close: () => client.end({ timeout: 5 }) }, db);
+  return withPoolSlots(connection, { poolMax: config.poolMax, timeout: config.poolTimeout, queries: true });
 }

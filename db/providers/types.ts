@@ -43,6 +43,10 @@ export interface ProviderOverrides {
   idleTimeout?: number;
   /** Seconds to wait for a connection before failing. */
   connectTimeout?: number;
+  /** Seconds a statement may go unanswered before it fails (default DB_STATEMENT_TIMEOUT, else 30). */
+  statementTimeout?: number;
+  /** Seconds to wait for a free connection of the pool (default DB_POOL_TIMEOUT, else 10). */
+  poolTimeout?: number;
   /** Times to try again when the server cannot be reached yet at the first query (default DB_CONNECT_RETRIES, else 0); see db/startup-retry.ts. */
   connectRetries?: number;
   /** Receives one line per failed startup attempt, password masked (default: stderr). */
@@ -58,6 +62,8 @@ export interface ResolvedConfig {
   poolMax: number;
   idleTimeout: number;
   connectTimeout: number;
+  statementTimeout: number;
+  poolTimeout: number;
   env: Env;
 }
 
