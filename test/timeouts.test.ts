@@ -5,12 +5,13 @@
  * held by open transactions fails one more caller by DB_POOL_TIMEOUT. Bounds are generous: without the
  * timeouts these calls never end (each case races a 20 s guard).
  */
+import { spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabaseClient, type DatabaseClient, healthCheck, healthReport, PoolTimeoutError, type ProviderOverrides, StatementTimeoutError } from '../db';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { startNeonWsProxy, type NeonWsProxy } from './support/neon-ws-proxy';
-import { freshDatabase, selectedTargets, type TestDatabase, type TestTarget } from './support/targets';
+import { freshDatabase, scriptEnv, selectedTargets, type TestDatabase, type TestTarget } from './support/targets';
 
 const GUARD_MS = 20_000;
 
@@ -38,7 +39,10 @@ async function throughProxy(target: TestTarget, t: TestDatabase, proxy: FaultPro
   const webSocket: NeonWsProxy | undefined = target.proxies.webSocket ? await startNeonWsProxy({ host: '127.0.0.1', port: proxy.port }) : undefined;
   const env = webSocket ? { ...process.env, NEON_WS_PROXY: webSocket.wsProxy } : process.env;
   const opened: DatabaseClient[] = [];
+  const moved = { url: url.toString() };
   return {
+    /** The variables that make `npm run db:*` use this database through the proxy. */
+    scriptEnv: { ...scriptEnv({ ...t, overrides: { ...t.overrides, ...moved }, directOverrides: { ...t.directOverrides, ...moved } }), ...(webSocket ? { NEON_WS_PROXY: webSocket.wsProxy } : {}) },
     open(extra: ProviderOverrides = {}) {
       const db = createDatabaseClient(target.provider, { ...t.overrides, url: url.toString(), connectTimeout: 5, ...extra }, env);
       opened.push(db);
@@ -119,6 +123,18 @@ for (const target of targets) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(unhandled.map((r) => String((r as Error)?.stack ?? r))).toEqual([]);
     });
+
+    it('a server silent after the login: npm run db:health prints UNHEALTHY and exits 1 within its own timeout', async () => {
+      proxy.mode = 'silent-after-login';
+      const child = spawn('npx', ['tsx', 'scripts/health.ts'], { env: via.scriptEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve)).finally(() => clearTimeout(kill));
+      expect(code, stdout).toBe(1);
+      expect(stdout).toMatch(/status\s+UNHEALTHY/);
+      expect(stdout).toContain("health check's own timeout");
+    }, 60_000);
 
     it('every connection held by an open transaction: one more caller fails by DB_POOL_TIMEOUT, and runs once one is free', async () => {
       proxy.mode = 'pass';

@@ -77,7 +77,8 @@ export class ExplainingPool extends Pool {
     clearTimeout(timer);
     if (!late) return;
     for (const client of this.#clients) destroyConnection(client);
-    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    // Not unref()ed: a script awaiting close() must still be running when it resolves, to set its exit code.
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 1000))]);
   }
 
   #track(client: PoolClient): PoolClient {
