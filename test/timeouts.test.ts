@@ -109,6 +109,20 @@ for (const target of targets) {
       expect(unhandled.map((r) => String((r as Error)?.stack ?? r))).toEqual([]);
     });
 
+    it('a statement slower than DB_STATEMENT_TIMEOUT fails by it, and the handle goes on with a new connection', async () => {
+      proxy.mode = 'pass';
+      const db = via.open({ statementTimeout: 1, poolMax: 1 });
+      const result = await outcome(() => db.execute(sql`select pg_sleep(10)`));
+      expect(result).not.toBe('still waiting');
+      const { error, ms } = result as { error?: unknown; ms: number };
+      expect(error).toBeInstanceOf(StatementTimeoutError);
+      // Well before the statement would have ended by itself.
+      expect(ms).toBeLessThan(8000);
+      const rows = await db.execute(sql`select 1 as one`);
+      expect(Number(rows[0]?.one)).toBe(1);
+      expect(unhandled).toEqual([]);
+    });
+
     it('a server silent after the login: healthCheck and the db:health report are unhealthy within their own timeout', async () => {
       proxy.mode = 'silent-after-login';
       // The statement timeout is left at its default (30 s): the health check's own timeout must end the wait.
