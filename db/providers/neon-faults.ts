@@ -137,6 +137,15 @@ function timeoutFailure(client: PoolClient, seconds: number): Error {
 type QueryFn = (...args: unknown[]) => unknown;
 
 /**
+ * node-postgres's code-less errors for a connection that broke under a checked-out client (a terminated
+ * backend, idle_in_transaction_session_timeout while the callback waited): a connection failure, not a query's.
+ */
+function isBrokenConnection(error: unknown): error is Error {
+  if (!(error instanceof Error) || typeof (error as { code?: unknown }).code === 'string') return false;
+  return /^(Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Connection terminated unexpectedly)$/.test(error.message);
+}
+
+/**
  * The pool takes its 'error' listener off a client while it is checked out, so a connection that breaks
  * then (a cut during COMMIT) emits an 'error' nobody hears: an uncaught exception that ends the process.
  * The query that was running already rejects with it, and the next one reports it; the event adds nothing.
@@ -150,6 +159,7 @@ function guarded(client: PoolClient, statementSeconds: number): PoolClient {
   let timedOut: Error | undefined;
   const explain = (error: unknown) => {
     if (timedOut) return timedOut;
+    if (isBrokenConnection(error)) return connectionFailure('CONNECTION_CLOSED', `${error.message}: the connection broke (its server process ended or the network failed)`);
     if (!(error instanceof Error) || error.message !== 'Query read timeout') return error;
     timedOut = timeoutFailure(client, statementSeconds);
     return timedOut;
