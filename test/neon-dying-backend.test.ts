@@ -34,33 +34,38 @@ function runChild(t: TestDatabase, scenario: Scenario): Promise<{ code: number |
 }
 
 // Transactions over the WebSocket pool: neon-ws (neon-http's transactions take the same path).
-for (const target of selectedTargets().filter((t) => t.proxies.webSocket && !t.capabilities.httpQueries)) {
-  describe(`${target.name}: the backend dies during a transaction`, () => {
-    let t: TestDatabase;
-    beforeAll(async () => {
-      t = await freshDatabase(target);
-    });
-    afterAll(async () => {
-      await t?.cleanup();
-    });
+const targets = selectedTargets().filter((t) => t.proxies.webSocket && !t.capabilities.httpQueries);
 
-    const cases: [Scenario, string][] = [
-      ['terminate', 'killed from another connection while the callback awaits a timer'],
-      ['idle-timeout', 'ended by idle_in_transaction_session_timeout while the callback awaits a timer'],
-      ['slot-reused', 'killed, and other work takes the one connection before the callback writes'],
-    ];
-    for (const [scenario, what] of cases) {
-      it(`${what}: ConnectionError, no crash, the write after it is not committed, the slot serves the next query`, async () => {
-        const { code, outcome, output } = await runChild(t, scenario);
-        expect(outcome, output).toBeDefined();
-        expect({ ...outcome, exitCode: code, writeAfterDeath: outcome?.writeAfterDeath === 'ok' ? 'ran' : 'refused' }, output).toEqual({
-          transaction: 'ConnectionError CONNECTION',
-          writeAfterDeath: 'refused',
-          later: 'rows 0',
-          uncaught: [],
-          exitCode: 0,
-        });
+// A file with no suite fails the run (PROVIDERS=sqlite): the loop sits in a suite that is skipped when empty.
+describe.runIf(targets.length > 0)('backend death over WebSocket', () => {
+  for (const target of targets) {
+    describe(`${target.name}: the backend dies during a transaction`, () => {
+      let t: TestDatabase;
+      beforeAll(async () => {
+        t = await freshDatabase(target);
       });
-    }
-  });
-}
+      afterAll(async () => {
+        await t?.cleanup();
+      });
+
+      const cases: [Scenario, string][] = [
+        ['terminate', 'killed from another connection while the callback awaits a timer'],
+        ['idle-timeout', 'ended by idle_in_transaction_session_timeout while the callback awaits a timer'],
+        ['slot-reused', 'killed, and other work takes the one connection before the callback writes'],
+      ];
+      for (const [scenario, what] of cases) {
+        it(`${what}: ConnectionError, no crash, the write after it is not committed, the slot serves the next query`, async () => {
+          const { code, outcome, output } = await runChild(t, scenario);
+          expect(outcome, output).toBeDefined();
+          expect({ ...outcome, exitCode: code, writeAfterDeath: outcome?.writeAfterDeath === 'ok' ? 'ran' : 'refused' }, output).toEqual({
+            transaction: 'ConnectionError CONNECTION',
+            writeAfterDeath: 'refused',
+            later: 'rows 0',
+            uncaught: [],
+            exitCode: 0,
+          });
+        });
+      }
+    });
+  }
+});
