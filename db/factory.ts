@@ -77,6 +77,16 @@ export function validateProviderConfig(provider: string, overrides: ProviderOver
   }
 }
 
+/** The timeout options, which (unlike their variables) no schema has checked: 0 would fail every statement at once. */
+function timeoutProblems(overrides: ProviderOverrides): string[] {
+  const problems: string[] = [];
+  for (const key of ['statementTimeout', 'poolTimeout'] as const) {
+    const value = overrides[key];
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) problems.push(`${key} must be a number of seconds above 0 (got ${String(value)})`);
+  }
+  return problems;
+}
+
 /**
  * Creates a handle for `provider`. Throws ConfigError naming the variable to fix when the configuration
  * is missing or malformed. Nothing connects until the first query.
@@ -87,7 +97,7 @@ export function createDatabaseClient(provider: string, overrides: ProviderOverri
   const name = assertProviderName(provider);
   const config = resolveConfig(name, overrides, source);
   const retries = overrides.connectRetries ?? config.env.DB_CONNECT_RETRIES;
-  const problems = [...PROVIDERS[name].validate(config), ...connectRetriesProblems(retries)];
+  const problems = [...PROVIDERS[name].validate(config), ...connectRetriesProblems(retries), ...timeoutProblems(overrides)];
   if (problems.length > 0) throw new ConfigError(`${name}: ${problems.join('; ')}`);
   const definition = PROVIDERS[name];
   const target = definition.describe(config);

@@ -55,6 +55,18 @@ async function throughProxy(target: TestTarget, t: TestDatabase, proxy: FaultPro
   };
 }
 
+describe('timeout options', () => {
+  it('statementTimeout and poolTimeout of 0, below 0 or not a number are a ConfigError naming the option', () => {
+    for (const [key, value] of [
+      ['statementTimeout', 0],
+      ['poolTimeout', -1],
+      ['statementTimeout', Number.NaN],
+    ] as const) {
+      expect(() => createDatabaseClient('local', { url: 'postgres://u@127.0.0.1:1/db', [key]: value }), `${key}: ${value}`).toThrow(new RegExp(`${key} must be a number of seconds above 0`));
+    }
+  });
+});
+
 // A file with no suite fails the run (PROVIDERS=sqlite): the loop sits in a suite that is skipped when empty.
 describe.runIf(targets.length > 0)('timeouts', () => {
   for (const target of targets) {
