@@ -36,8 +36,7 @@ function runChild(t: TestDatabase, scenario: Scenario): Promise<{ code: number |
 }
 
 // The targets whose driver dials PostgreSQL itself (postgres.js: local, supabase). The Neon targets, behind the
-// WebSocket proxy, already refuse the write and keep the slot, but report the death as a QueryError: the
-// driver's "not queryable" error carries no code (not covered here yet).
+// WebSocket proxy, run the same scenarios in neon-dying-backend.test.ts.
 for (const target of selectedTargets().filter((t) => t.capabilities.family === 'pg' && !t.proxies.webSocket)) {
   describe(`${target.name}: the backend dies during a transaction`, () => {
     let t: TestDatabase;
