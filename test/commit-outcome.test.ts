@@ -11,18 +11,10 @@ import { startFaultProxy, type FaultMode, type FaultProxy } from './support/faul
 import { startNeonWsProxy, type NeonWsProxy } from './support/neon-ws-proxy';
 import { portable } from './support/portable';
 import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
+import { rejection } from './support/rejection';
 
 // Neon over HTTP runs its transactions over the same WebSocket pool as neon-ws: one of them is enough.
 const targets = selectedTargets().filter((t) => t.capabilities.family === 'pg' && !t.capabilities.httpQueries);
-
-async function rejection(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 // A file with no suite fails the run (PROVIDERS=sqlite): the loop sits in a suite that is skipped when empty.
 describe.runIf(targets.length > 0)('a connection cut during COMMIT', () => {

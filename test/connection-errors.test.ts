@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError, createDatabaseClient, createRepositories, type DbError, healthCheck, type DatabaseClient } from '../db';
 import { startNeonWsProxy } from './support/neon-ws-proxy';
 import { pointedAt, selectedTargets, type TestTarget } from './support/targets';
+import { rejection } from './support/rejection';
 
 const SECRET = 'n0t-in-any-l0g';
 
@@ -53,15 +54,6 @@ function openUnreachable(target: TestTarget, port: number): DatabaseClient {
   }
   const { overrides, env } = pointedAt(target, port, SECRET);
   return createDatabaseClient(target.provider, overrides, env);
-}
-
-async function rejection(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** What one call on a fresh unreachable handle throws (creating the handle counts: SQLite fails there). */

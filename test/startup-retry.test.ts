@@ -21,6 +21,7 @@ import { lateListeners, type LateListeners } from './support/late-listeners';
 import { startNeonWsProxy } from './support/neon-ws-proxy';
 import { startNotYetAccepting } from './support/not-yet-accepting';
 import { freshDatabase, pointedAt, scriptEnv, selectedTargets, type TestDatabase } from './support/targets';
+import { rejection } from './support/rejection';
 
 const SECRET = 'n0t-in-any-l0g';
 const LINE = /^db: attempt (\d+) of (\d+) to reach \w+ \(.*\) failed \(.+\); (next in \d+\.\d\d s|giving up) \(DB_CONNECT_RETRIES=\d+\)$/;
@@ -50,15 +51,6 @@ async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   if (typeof address !== 'object' || !address) throw new Error('no port');
   return address.port;
-}
-
-async function rejection(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 function runScript(file: string, env: NodeJS.ProcessEnv, onStderrLine: (line: string) => void): Promise<{ code: number | null; stdout: string; stderr: string[] }> {
