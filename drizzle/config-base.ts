@@ -12,6 +12,9 @@ export const migrationsDir = (provider: string) => `./drizzle/migrations/${provi
 /** Tables every Postgres provider reads from the one schema file. */
 export const PG_SCHEMA = './db/schema.ts';
 
+/** Row-level security policies linked to those tables: read by the supabase config only. */
+export const SUPABASE_POLICIES = './db/policies.supabase.ts';
+
 /** The URL drizzle-kit should use for `provider`, or a placeholder that fails loudly when used. */
 export function urlFor(...names: string[]): string {
   for (const name of names) {

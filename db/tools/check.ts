@@ -6,7 +6,7 @@
  *     foreign keys with their actions, indexes and checks (what `drizzle-kit push` would change)?
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +20,7 @@ import { columnProblems, tableProblems } from './compare';
 
 interface KitConfig {
   dialect: string;
-  schema: string;
+  schema: string | string[];
 }
 
 /** Problems of question 1 for `provider`: drizzle-kit generate, run into a scratch copy of its folder. */
@@ -28,14 +28,19 @@ export async function checkSchemaCaptured(provider: ProviderName, options: { fol
   const folder = options.folder ?? migrationsFolder(provider);
   const configUrl = pathToFileURL(join(migrationsFolder(provider), '..', '..', `${provider}.config.ts`)).href;
   const config = ((await import(configUrl)) as { default: KitConfig }).default;
-  await import(pathToFileURL(config.schema).href); // a schema that cannot be derived fails here, by name
+  // A schema that cannot be derived fails here, by name.
+  for (const file of [config.schema].flat()) await import(pathToFileURL(file).href);
   const scratch = mkdtempSync(join(tmpdir(), `db-check-${provider}-`));
+  const out = join(scratch, 'migrations');
   try {
-    cpSync(folder, scratch, { recursive: true });
-    const before = readdirSync(scratch).length;
-    const kit = spawnSync('npx', ['drizzle-kit', 'generate', '--dialect', config.dialect, '--schema', config.schema, '--out', relative(process.cwd(), scratch)], { encoding: 'utf8' });
+    cpSync(folder, out, { recursive: true });
+    const before = readdirSync(out).length;
+    // The provider's own config (schema files, role handling) with only `out` moved to the scratch copy.
+    const scratchConfig = join(scratch, 'drizzle.config.ts');
+    writeFileSync(scratchConfig, `export default ${JSON.stringify({ ...config, out: relative(process.cwd(), out) })};\n`);
+    const kit = spawnSync('npx', ['drizzle-kit', 'generate', '--config', scratchConfig], { encoding: 'utf8' });
     if (kit.status !== 0) return [`${provider}: drizzle-kit generate failed: ${(kit.stderr || kit.stdout).trim().split('\n').at(-1)}`];
-    return readdirSync(scratch).length > before ? [`${provider}: db/schema.ts has changes with no migration yet: run npm run db:generate:${provider} and commit the result`] : [];
+    return readdirSync(out).length > before ? [`${provider}: db/schema.ts has changes with no migration yet: run npm run db:generate:${provider} and commit the result`] : [];
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
