@@ -11,6 +11,7 @@ import {
   DbError,
   ForeignKeyViolationError,
   NotNullViolationError,
+  PermissionDeniedError,
   QueryError,
   StatementTimeoutError,
   TransactionConflictError,
@@ -161,6 +162,13 @@ export function toDbError(error: unknown, context = 'query'): DbError {
     return new QueryError(
       `Cannot write during ${context} (${code}): the database is read-only for this connection (an SQLite file or folder this user cannot write, or a read-only Postgres server or transaction)`,
       f.code,
+      cause,
+    );
+  }
+  // Row-level security or a missing grant; the server's text names the table and policy kind, never a value.
+  if (code === '42501') {
+    return new PermissionDeniedError(
+      `Permission denied during ${context}: ${maskValues(f.message)}. The role this ran as may not write this row (a row-level security policy) or use this table; nothing was written`,
       cause,
     );
   }

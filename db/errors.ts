@@ -21,6 +21,8 @@ export type DbErrorCode =
   | 'COMMIT_OUTCOME'
   | 'STATEMENT_TIMEOUT'
   | 'POOL_TIMEOUT'
+  | 'PERMISSION_DENIED'
+  | 'CAPABILITY'
   | 'QUERY';
 
 /** Base class of every error this workspace throws on purpose. */
@@ -191,5 +193,26 @@ export class PoolTimeoutError extends DbError {
       'POOL_TIMEOUT',
       `No free connection within ${seconds} s: all ${poolMax} of the pool (DB_POOL_MAX) stayed in use. Nothing was sent. Hold connections for less time (a transaction open while it waits on something else), or raise DB_POOL_MAX or DB_POOL_TIMEOUT (the poolMax / poolTimeout options)`,
     );
+  }
+}
+
+/**
+ * The database refused the statement for the role it ran as (SQLSTATE 42501): a row-level security policy's
+ * WITH CHECK rejected a written row (inserting for another user, re-owning a row), or the role lacks a
+ * privilege on the table. Nothing was written. Rows a policy hides are not an error: they are not found.
+ */
+export class PermissionDeniedError extends DbError {
+  constructor(message: string, cause?: unknown) {
+    super('PERMISSION_DENIED', message, cause);
+  }
+}
+
+/** The provider lacks what the call needs (`capability` names the Capabilities flag); known before connecting. */
+export class CapabilityError extends DbError {
+  readonly capability: string;
+
+  constructor(provider: string, capability: string, what: string, fix: string) {
+    super('CAPABILITY', `${what} needs ${capability}, which the ${provider} provider does not have: ${fix}`);
+    this.capability = capability;
   }
 }
