@@ -80,6 +80,13 @@ export interface OpenedProvider {
   /** Connections the handle may open (1 on a single-connection provider). */
   poolMax: number;
   connection: ProviderConnection;
+  /**
+   * Runs first in every transaction the handle begins; a handle with one runs each query in a transaction
+   * of its own, so what the prelude sets (SET LOCAL) holds for that query and ends with it (db/row-security.ts).
+   */
+  prelude?: (tx: AppDatabase) => Promise<void>;
+  /** The connection belongs to another handle: close() leaves it open. */
+  borrowed?: boolean;
 }
 
 /** Builds the handle for an opened provider; `tx` is set for a handle bound to an open transaction. */
@@ -94,8 +101,16 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
   const checkOuter = (what: string) => {
     if (!tx && scope.getStore()) throw new OuterHandleError(opened.provider, what);
   };
+  const prelude = tx ? undefined : opened.prelude;
   const run = <T>(fn: (db: AppDatabase) => Promise<T>): Promise<T> => {
     checkOuter('a query');
+    if (prelude) {
+      const scoped = async (inner: AppDatabase) => {
+        await prelude(inner);
+        return fn(inner);
+      };
+      return connection.runTransaction(connection.transactionDb, scoped, transactionConfig(undefined, false));
+    }
     return serialize ? serialize(() => fn(db)) : fn(db);
   };
 
@@ -118,6 +133,7 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
   const once = <T>(fn: (tx: DatabaseClient) => Promise<T>, thrown: { error?: unknown }, config: TransactionConfig) =>
     begin(config)(tx ?? connection.transactionDb, async (inner) => {
       try {
+        await prelude?.(inner);
         return await scope.run(true, () => fn(createClient(opened, inner)));
       } catch (error) {
         thrown.error = error;
@@ -162,11 +178,11 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
         throw toDbError(error);
       }
     },
-    close: () => connection.close(),
+    close: () => (opened.borrowed ? Promise.resolve() : connection.close()),
   };
   // The family decides the public type of `db` and `tables`: the driver's own client and the family's tables.
   const client = { ...base, dialect: capabilities.family, db, tables: dialect.tables } as DatabaseClient;
-  register(client, { db, tables: dialect.tables, dialect, connection, run, poolMax: opened.poolMax });
+  register(client, { db, tables: dialect.tables, dialect, connection, run, poolMax: opened.poolMax, opened });
   return Object.freeze(client);
 }
 

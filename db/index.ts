@@ -21,6 +21,7 @@ export {
   openDirectClient,
   validateProviderConfig,
 } from './factory';
+export { asAnon, asService, forUser, USER_ROLES, type UserClaims, type UserRole } from './row-security';
 export { getMigrationStatus, runMigrations, type MigrationStatus } from './migrate';
 export type { AppDatabase, Capabilities, IsolationLevel, ProviderOverrides, SqlFamily } from './providers/types';
 export * from './schema';

@@ -3,7 +3,7 @@
  * (pg-typed) Drizzle client, the family's tables and dialect, turn-taking and the raw connection.
  * Kept in a WeakMap so the public handle carries none of it.
  */
-import type { DatabaseClient } from './client';
+import type { DatabaseClient, OpenedProvider } from './client';
 import type { Dialect } from './dialects/types';
 import type { AppDatabase, ProviderConnection } from './providers/types';
 import type { Tables } from './tables';
@@ -16,6 +16,8 @@ export interface Internals {
   readonly connection: ProviderConnection;
   /** Connections the handle may open, as configured (1 on a single-connection provider). */
   readonly poolMax: number;
+  /** What the handle was built from: derived handles (db/row-security.ts) start from it. */
+  readonly opened: OpenedProvider;
   /** Runs non-transaction work, waiting its turn where the provider needs that (SQLite). */
   run<T>(fn: (db: AppDatabase) => Promise<T>): Promise<T>;
 }

@@ -13,7 +13,7 @@ import { textProblem, valueProblem } from './values';
 type Row = Record<string, unknown>;
 
 /** The first problem of a JSON value and where it is, or undefined. */
-function jsonProblem(value: unknown, path: string[]): { path: string[]; message: string } | undefined {
+export function jsonProblem(value: unknown, path: string[]): { path: string[]; message: string } | undefined {
   if (value === null || typeof value === 'boolean') return undefined;
   if (typeof value === 'string') {
     const message = textProblem(value);
