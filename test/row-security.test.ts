@@ -9,7 +9,8 @@ import { inspect } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asAnon, asService, CapabilityError, createRepositories, type DatabaseClient, forUser, NotFoundError, PermissionDeniedError, tableChecksums, ValidationError } from '../db';
-import { freshDatabase, selectedTargets, type TestDatabase } from './support/targets';
+import { runSnippet } from './support/readme-snippet';
+import { freshDatabase, scriptEnv, selectedTargets, type TestDatabase } from './support/targets';
 
 const targets = selectedTargets();
 const withRls = targets.filter((t) => t.capabilities.rowLevelSecurity);
@@ -176,6 +177,12 @@ describe.runIf(withRls.length > 0)('row-level security', () => {
           });
         });
       }
+
+      it("the README's Supabase example runs as written", () => {
+        const run = runSnippet('## Supabase: row-level security', scriptEnv(t));
+        expect(run.status, run.stderr).toBe(0);
+        expect(run.stdout.trim().split('\n')).toEqual(['1', 'null']);
+      });
 
       it('claims are checked before anything runs, and errors never echo them', async () => {
         const secret = 'tok-9f8e7d';
