@@ -3,7 +3,20 @@
  * Each @ts-expect-error line would compile if its rule broke (and then fail the type check).
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { createDatabaseClient, createRepositories, type Book, type BookWithAuthor, type CursorPage, type Page, type Repositories, type TableKey, type User } from '../db';
+import {
+  createDatabaseClient,
+  createRepositories,
+  forUser,
+  type Book,
+  type DatabaseClient,
+  type UserClaims,
+  type BookWithAuthor,
+  type CursorPage,
+  type Page,
+  type Repositories,
+  type TableKey,
+  type User,
+} from '../db';
 
 const repos = createRepositories(createDatabaseClient('sqlite'));
 
@@ -17,6 +30,14 @@ describe('repository types', () => {
     expectTypeOf(repos.users.findWithCursor).returns.resolves.toEqualTypeOf<CursorPage<User>>();
     expectTypeOf(repos.books.count).returns.resolves.toEqualTypeOf<number>();
     expectTypeOf(repos.books.getStats).returns.resolves.toEqualTypeOf<{ total: number; averageRating: number | null; byGenre: Record<string, number> }>();
+  });
+
+  it('take a user-scoped handle like any other, with the role limited to anon and authenticated', () => {
+    expectTypeOf(forUser).returns.toEqualTypeOf<DatabaseClient>();
+    expectTypeOf(createRepositories(forUser(createDatabaseClient('supabase'), { sub: 'id' }))).toEqualTypeOf(repos);
+    // @ts-expect-error the service role is asService()'s alone
+    const claims: UserClaims = { sub: 'id', role: 'service_role' };
+    expectTypeOf(claims.sub).toEqualTypeOf<string | undefined>();
   });
 
   it('have one repository per table of the schema, keyed like its export', () => {
