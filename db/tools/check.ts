@@ -4,6 +4,7 @@
  *  2. does the database disagree with the migration history (pending, modified, unknown, duplicated)?
  *  3. do the live tables differ from the schema: columns, their types, nullability and defaults, keys,
  *     foreign keys with their actions, indexes and checks (what `drizzle-kit push` would change)?
+ * On a handle with row-level security, question 3 also covers the policies (see rls-check.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { getMigrationStatus } from '../migrate';
 import { migrationsFolder } from '../migrate/journal';
 import { expectedCatalogue } from './catalogue';
 import { columnProblems, tableProblems } from './compare';
+import { checkRowLevelSecurity } from './rls-check';
 
 interface KitConfig {
   dialect: string;
@@ -62,5 +64,6 @@ export async function checkDatabase(db: DatabaseClient, options: { folder?: stri
     problems.push(...tableProblems(name, table, expected, actual));
     problems.push(...columnProblems(name, table, dialect.expectedColumns(table), await dialect.readColumns(db, table)));
   }
+  if (db.capabilities.rowLevelSecurity) for (const finding of (await checkRowLevelSecurity(db)).findings) problems.push(`${name}: ${finding.message}`);
   return problems;
 }
