@@ -28,18 +28,8 @@ export * from './schema';
 export * from './repositories';
 export { PG_TABLES, SCHEMA_TABLES, type TableInfo, type TableKey, type Tables } from './tables';
 export { checkDatabase, checkSchemaCaptured } from './tools/check';
-export { readRoleFacts, readRowLevelSecurity, type PolicyCommand, type RlsKey, type RlsPolicy, type RlsTable, type RoleFacts } from './tools/rls-catalogue';
-export {
-  checkRowLevelSecurity,
-  judgeRole,
-  judgeRowLevelSecurity,
-  perRowAuthCalls,
-  readRoleReport,
-  type RlsCheck,
-  type RlsFinding,
-  type RlsFindingKind,
-  type RoleReport,
-} from './tools/rls-check';
+export { readRowLevelSecurity, type PolicyCommand, type RlsKey, type RlsPolicy, type RlsTable, type RoleFacts } from './tools/rls-catalogue';
+export { checkRowLevelSecurity, readRoleReport, type RlsCheck, type RlsFinding, type RlsFindingKind, type RoleReport } from './tools/rls-check';
 export { declaredShape, fingerprint, type SchemaShape } from './tools/compat';
 export { copyDatabase, type CopyOptions, type CopyProgress, type TableComparison, type TransferReport } from './tools/copy';
 export { healthCheck, type HealthOptions, type HealthReport } from './tools/health';

@@ -8,7 +8,8 @@
  *   is a finding, not a silently public table);
  * - `auth.uid()` is written as `(select auth.uid())` (`authUid`), so Postgres evaluates it once per
  *   statement instead of once per row;
- * - every UPDATE policy has a WITH CHECK, so a user cannot move a row out of their own reach (re-own it);
+ * - every UPDATE policy states its WITH CHECK (Postgres would reuse USING): an updated row must still be
+ *   the user's own, so nobody hands a row to someone else;
  * - one permissive policy per role and action.
  *
  * The service role (`service_role`) bypasses RLS on Supabase; the write policies for it below say the

@@ -11,19 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CapabilityError,
-  checkDatabase,
-  checkRowLevelSecurity,
-  createDatabaseClient,
-  judgeRowLevelSecurity,
-  perRowAuthCalls,
-  readRoleReport,
-  readRowLevelSecurity,
-  type RlsPolicy,
-  runMigrations,
-  SCHEMA_TABLES,
-} from '../db';
+import { CapabilityError, checkDatabase, checkRowLevelSecurity, createDatabaseClient, readRoleReport, readRowLevelSecurity, type RlsPolicy, runMigrations, SCHEMA_TABLES } from '../db';
+import { judgeRowLevelSecurity, perRowAuthCalls } from '../db/tools/rls-check';
 import { freshDatabase, scriptEnv, selectedTargets, type TestDatabase } from './support/targets';
 
 /** One mistake per table (plus a few correct policies next to them that must not be reported). */
