@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { createDatabaseClient, createRepositories, runMigrations } from '../db';
 import { createDatabase } from '../test/support/postgres-server';
 import { startAllServers } from '../test/support/servers';
+import { benchKeyset } from './keyset';
 import { compare, report } from './measure';
 
 export async function benchPostgres(iterations: number): Promise<void> {
@@ -50,6 +51,7 @@ export async function benchPostgres(iterations: number): Promise<void> {
           3,
         ),
       );
+      await benchKeyset(db, 'postgres', Math.max(20, Math.floor(iterations / 10)));
     } finally {
       await raw.end();
       await db.close();

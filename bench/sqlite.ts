@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createDatabaseClient, createRepositories, runMigrations } from '../db';
+import { benchKeyset } from './keyset';
 import { compare, report } from './measure';
 
 export async function benchSqlite(iterations: number): Promise<void> {
@@ -80,6 +81,7 @@ export async function benchSqlite(iterations: number): Promise<void> {
         3,
       ),
     );
+    await benchKeyset(db, 'sqlite', Math.max(20, Math.floor(iterations / 50)));
   } finally {
     native.close();
     await db.close();

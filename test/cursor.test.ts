@@ -50,6 +50,34 @@ for (const target of selectedTargets()) {
       expect(seen.at(-1)!.rating).toBe(0);
     });
 
+    // Each shape takes another path through keyset.ts: NOT NULL or nullable first column, either direction,
+    // runs of equal values crossed mid-page, NULLs first or last, mixed directions.
+    const ORDERS = [
+      { field: 'rating', direction: 'asc' },
+      { field: 'title', direction: 'desc' },
+      [
+        { field: 'genre', direction: 'desc' },
+        { field: 'rating', direction: 'asc' },
+      ],
+      [
+        { field: 'rating', direction: 'asc' },
+        { field: 'title', direction: 'desc' },
+      ],
+      [
+        { field: 'inStock', direction: 'asc' },
+        { field: 'rating', direction: 'desc' },
+        { field: 'genre', direction: 'asc' },
+      ],
+    ] as const;
+    for (const orderBy of ORDERS) {
+      it(`walks every live row exactly once, in findMany's order: ${JSON.stringify(orderBy)}`, async () => {
+        const seen = await walk({ orderBy: orderBy as never });
+        const expected = await repos.books.findMany({ orderBy: orderBy as never, pagination: { limit: 1000 } });
+        expect(expected).toHaveLength(ROWS - 1);
+        expect(seen.map((b) => b.id)).toEqual(expected.map((b) => b.id));
+      });
+    }
+
     it('is stable when rows are inserted mid-walk: earlier pages neither shift nor repeat', async () => {
       const filters = { genre: 'Fantasy' };
       const before = await repos.books.count(filters);

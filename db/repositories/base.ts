@@ -21,7 +21,8 @@ import { guarded, prepared } from './guard';
 import { isList, isPlainRecord, readList, readRecord } from './input';
 import { increments } from './increments';
 import { cursorOptions, findOptions, listOptions, readOptions, type ParsedCursor, type ParsedList, type ParsedRead } from './options';
-import { afterCursor, buildWhere, orderSql, orderTerms, type QueryShape } from './query';
+import { keysetSegments, orderSql } from './keyset';
+import { buildWhere, orderTerms, type QueryShape } from './query';
 import type { FindOptions, ReadOptions, Repository, RepositoryContext, RepositoryOptions } from './contract';
 import type { TextColumnType } from './types';
 import { validate, validatorsFor } from './validation';
@@ -137,8 +138,14 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
   async function cursorPage(opts: ParsedCursor): Promise<{ items: Row[]; nextCursor: string | null }> {
     const terms = orderTerms(shape, opts.orderBy, keys);
     const fields = terms.map((t) => `${t.field}:${t.dir}`);
-    const after = opts.cursor ? afterCursor(terms, checkedCursor(opts.cursor, fields, terms)) : undefined;
-    const rows = await selectRows(live(and(buildWhere(shape, opts.filters), after), opts), orderSql(terms), opts.limit + 1);
+    const values = opts.cursor ? checkedCursor(opts.cursor, fields, terms) : undefined;
+    const filtered = buildWhere(shape, opts.filters);
+    const rows: Row[] = [];
+    // One query per section of the order (keyset.ts); the second runs only when a page crosses into it.
+    for (const segment of keysetSegments(terms, values)) {
+      rows.push(...(await selectRows(live(and(filtered, segment.where), opts), segment.order, opts.limit + 1 - rows.length)));
+      if (rows.length > opts.limit) break;
+    }
     const items = rows.slice(0, opts.limit);
     const last = items[items.length - 1];
     const nextCursor =

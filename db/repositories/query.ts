@@ -130,12 +130,22 @@ export function buildWhere(shape: QueryShape, input: unknown): SQL | undefined {
 
 const JSON_TYPES = ['PgJson', 'PgJsonb'];
 
+/** One sort column: `notNull` when the declared column can hold no NULL (keyset pages need no NULL branch for it). */
+export interface OrderTerm {
+  field: string;
+  col: PgColumn;
+  dir: 'asc' | 'desc';
+  notNull: boolean;
+}
+
+const notNull = (shape: QueryShape, field: string) => shape.declared[field]!.notNull || shape.declared[field]!.primary;
+
 /** Validated order terms, always ending with the primary key so the order is total. */
-export function orderTerms(shape: QueryShape, input: unknown, keys: string[]): { field: string; col: PgColumn; dir: 'asc' | 'desc' }[] {
+export function orderTerms(shape: QueryShape, input: unknown, keys: string[]): OrderTerm[] {
   const subject = `${shape.entity} sort`;
   const many = isList(input);
   const list = input === undefined ? [] : many ? readList(subject, 'orderBy', input) : [input];
-  const terms = list.map((item, i): { field: string; col: PgColumn; dir: 'asc' | 'desc' } => {
+  const terms = list.map((item, i): OrderTerm => {
     const path = many ? `orderBy.${i}` : 'orderBy';
     const { field, direction } = readRecord(subject, path, item, ['field', 'direction']);
     if (typeof field !== 'string') throw new ValidationError(subject, [{ path: `${path}.field`, message: 'expected a field name' }]);
@@ -145,32 +155,10 @@ export function orderTerms(shape: QueryShape, input: unknown, keys: string[]): {
     const col = column(shape, field, 'sort');
     // jsonb sorts by its own rules on Postgres, JSON text sorts as text on SQLite: the orders would differ.
     if (JSON_TYPES.includes(shape.declared[field]!.columnType)) throw new ValidationError(subject, [{ path: field, message: 'JSON columns cannot be sorted; sort on another column' }]);
-    return { field, col, dir: direction === 'desc' ? 'desc' : 'asc' };
+    return { field, col, dir: direction === 'desc' ? 'desc' : 'asc', notNull: notNull(shape, field) };
   });
   for (const key of keys) {
-    if (!terms.some((t) => t.field === key)) terms.push({ field: key, col: column(shape, key, 'sort'), dir: terms[0]?.dir ?? 'asc' });
+    if (!terms.some((t) => t.field === key)) terms.push({ field: key, col: column(shape, key, 'sort'), dir: terms[0]?.dir ?? 'asc', notNull: notNull(shape, key) });
   }
   return terms;
-}
-
-/** ORDER BY with NULLs placed as Postgres does by default (largest), made explicit for SQLite. */
-export function orderSql(terms: { col: PgColumn; dir: 'asc' | 'desc' }[]): SQL[] {
-  return terms.map((t) => (t.dir === 'asc' ? sql`${asc(t.col)} nulls last` : sql`${desc(t.col)} nulls first`));
-}
-
-/** Rows strictly after `values` in the order of `terms` (keyset pagination; NULL sorts as largest). */
-export function afterCursor(terms: { col: PgColumn; dir: 'asc' | 'desc' }[], values: unknown[]): SQL {
-  const branches: SQL[] = [];
-  for (let i = 0; i < terms.length; i++) {
-    const { col, dir } = terms[i]!;
-    const v = values[i];
-    let after: SQL | undefined;
-    if (v === null) after = dir === 'asc' ? undefined : isNotNull(col);
-    else after = dir === 'asc' ? or(gt(col, v), isNull(col)) : lt(col, v);
-    if (after) {
-      const equal = terms.slice(0, i).map((t, j) => (values[j] === null ? isNull(t.col) : eq(t.col, values[j])));
-      branches.push(and(...equal, after)!);
-    }
-  }
-  return or(...branches) ?? sql`1 = 0`;
 }
