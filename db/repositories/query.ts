@@ -3,7 +3,7 @@
  * as parameters; `contains`, `startsWith` and `search` are case-insensitive the same way on every provider
  * (see foldCase) and treat %, _ and \ literally.
  */
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { ValidationError } from '../errors';
 import { isList, isPlainRecord, readList, readRecord } from './input';
