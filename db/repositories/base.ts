@@ -230,8 +230,8 @@ export function createTableRepository<K extends TableKey>(client: DatabaseClient
               db
                 .select()
                 .from(table)
+                // The primary key matches at most one row: no LIMIT (a bound `limit ?` costs SQLite about half the lookup).
                 .where(live(eq(keyColumns[0]!, sql.placeholder('id')), opts))
-                .limit(1)
                 .$dynamic(),
             ).prepare(`${entity}_${name}`),
           { id: values[0] },
