@@ -13,7 +13,7 @@ import { DIALECTS } from './dialects';
 import type { SqliteRelationalSchema, SqliteTables } from './dialects/sqlite/tables';
 import type { ProviderName } from './env';
 import { toDbError } from './error-mapping';
-import { CommitOutcomeError, DbError, OuterHandleError, TransactionConflictError } from './errors';
+import { CommitOutcomeError, DbError, OuterHandleError, TransactionConflictError, ValidationError } from './errors';
 import { register } from './internals';
 import type { AppDatabase, Capabilities, IsolationLevel, ProviderConnection, TransactionConfig, TransactionRunner } from './providers/types';
 import type { RelationalSchema, Tables } from './tables';
@@ -182,6 +182,14 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
   };
   // The family decides the public type of `db` and `tables`: the driver's own client and the family's tables.
   const client = { ...base, dialect: capabilities.family, db, tables: dialect.tables } as DatabaseClient;
+  if (prelude) {
+    // The raw client would skip the prelude (a user-scoped handle's role and claims): only its transactions' tx.db has them.
+    Object.defineProperty(client, 'db', {
+      get() {
+        throw new ValidationError('scoped handle', [{ path: 'db', message: "would run without the handle's role and claims: use handle.transaction(async (tx) => tx.db…)" }]);
+      },
+    });
+  }
   register(client, { db, tables: dialect.tables, dialect, connection, run, poolMax: opened.poolMax, opened });
   return Object.freeze(client);
 }

@@ -209,6 +209,10 @@ describe.runIf(withRls.length > 0)('row-level security', () => {
           expect((thrown as ValidationError).issues[0]!.path).toBe(path);
           expect(inspect(thrown)).not.toContain(secret);
         }
+        // The raw Drizzle client of a scoped handle would run unscoped: refused; its transactions' tx.db is scoped.
+        expect(() => forUser(t.client, { sub: a }).db).toThrow(ValidationError);
+        const raw = await forUser(t.client, { sub: a }).transaction(async (tx) => (tx.dialect === 'pg' ? Array.from((await tx.db.execute(sql`select current_user as who`)) as Iterable<unknown>) : []));
+        expect(raw).toEqual([{ who: 'authenticated' }]);
         // A transaction handle cannot be re-scoped: the scope belongs to the transactions the handle begins.
         await t.client.transaction(async (tx) => {
           expect(() => forUser(tx, { sub: a })).toThrow(ValidationError);
