@@ -11,13 +11,13 @@ const ROWS = 200_000;
 const DEPTH = 190_000;
 const LIMIT = 20;
 
-/** Adds books until the table holds ROWS, with ratings spread over 0.0–5.0 (about 500 distinct values). */
+/** Adds books until the table holds ROWS, with ratings spread over 0.0–5.0 (about 500 distinct values), one in ten NULL. */
 async function fill(db: DatabaseClient): Promise<void> {
   const repos = createRepositories(db);
   const have = await repos.books.count();
   const authorId = (await repos.authors.create({ name: 'Keyset bench' })).id;
   for (let at = have; at < ROWS; at += 20_000) {
-    const rows = Array.from({ length: Math.min(20_000, ROWS - at) }, (_, i) => ({ title: `Deep ${at + i}`, authorId, rating: (((at + i) * 7919) % 501) / 100 }));
+    const rows = Array.from({ length: Math.min(20_000, ROWS - at) }, (_, i) => ({ title: `Deep ${at + i}`, authorId, rating: (at + i) % 10 === 0 ? null : (((at + i) * 7919) % 501) / 100 }));
     await repos.books.bulkCreate(rows);
   }
   // Fresh statistics, as autovacuum (Postgres) or a periodic ANALYZE (SQLite) would give a table this size.

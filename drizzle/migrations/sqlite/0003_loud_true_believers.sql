@@ -1,0 +1,2 @@
+DROP INDEX `books_rating_idx`;--> statement-breakpoint
+CREATE INDEX `books_rating_idx` ON `books` (`rating`,`id`);
