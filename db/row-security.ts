@@ -32,16 +32,18 @@ export interface UserClaims {
 /** The role `service_role`: on Supabase it bypasses row-level security. */
 const SERVICE_ROLE = 'service_role';
 
+/** Throws CapabilityError unless `db` has row-level security (decided by capability, never by provider name). */
+export function requireRowLevelSecurity(db: DatabaseClient, what: string, fix = 'run it on a handle whose capabilities.rowLevelSecurity is true (supabase)'): void {
+  if (!db.capabilities.rowLevelSecurity) throw new CapabilityError(db.provider, 'rowLevelSecurity', what, fix);
+}
+
 /** A handle like `db` whose every transaction starts by taking `role` with `claims` (JSON text). */
 function scopedHandle(db: DatabaseClient, what: string, role: string, claims: string): DatabaseClient {
-  if (!db.capabilities.rowLevelSecurity) {
-    throw new CapabilityError(
-      db.provider,
-      'rowLevelSecurity',
-      what,
-      'it relies on row-level security policies and the anon/authenticated/service_role roles of a Supabase database; on this provider, scope queries in the application (for example userBooks.listForUser(userId))',
-    );
-  }
+  requireRowLevelSecurity(
+    db,
+    what,
+    'it relies on row-level security policies and the anon/authenticated/service_role roles of a Supabase database; on this provider, scope queries in the application (for example userBooks.listForUser(userId))',
+  );
   if (db.inTransaction) {
     throw new ValidationError(what, [{ path: 'db', message: 'is a transaction handle: scope the database handle and use its transaction()' }]);
   }

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { DatabaseClient } from '../client';
-import { CapabilityError } from '../errors';
+import { requireRowLevelSecurity } from '../row-security';
 
 /** The command a policy applies to, as pg_policies spells it. */
 export type PolicyCommand = 'ALL' | 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
@@ -50,13 +50,6 @@ export interface RoleFacts {
   bypassRls: boolean;
   /** Tables of `public` whose owner's privileges it has, without FORCE ROW LEVEL SECURITY: policies do not apply to it there. */
   ownsTables: string[];
-}
-
-/** Throws CapabilityError unless `db` has row-level security (decided by capability, never by provider name). */
-export function requireRowLevelSecurity(db: DatabaseClient, what: string): void {
-  if (!db.capabilities.rowLevelSecurity) {
-    throw new CapabilityError(db.provider, 'rowLevelSecurity', what, 'run it on a handle whose capabilities.rowLevelSecurity is true (supabase)');
-  }
 }
 
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));

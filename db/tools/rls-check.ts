@@ -6,7 +6,8 @@
  * handle runs as and warns when policies do not apply to it.
  */
 import type { DatabaseClient } from '../client';
-import { type PolicyCommand, type RlsPolicy, type RlsTable, type RoleFacts, readRoleFacts, readRowLevelSecurity, requireRowLevelSecurity } from './rls-catalogue';
+import { type PolicyCommand, type RlsPolicy, type RlsTable, type RoleFacts, readRoleFacts, readRowLevelSecurity } from './rls-catalogue';
+import { requireRowLevelSecurity } from '../row-security';
 
 export type RlsFindingKind = 'rls-off' | 'no-policy' | 'policy-without-rls' | 'update-without-check' | 'per-row-auth-call' | 'overlapping-permissive' | 'unindexed-foreign-key';
 
