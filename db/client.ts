@@ -9,6 +9,9 @@ import type { SQL } from 'drizzle-orm';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type ChangeEvent, type SubscribeOptions, stopSubscriptions, subscribe, type Unsubscribe } from './change-feed/subscribe';
+import type { FedTableKey } from './change-feed/tables';
+import { visibleTo } from './change-feed/visibility';
 import { DIALECTS } from './dialects';
 import type { SqliteRelationalSchema, SqliteTables } from './dialects/sqlite/tables';
 import type { ProviderName } from './env';
@@ -43,6 +46,12 @@ interface HandleBase {
   transaction<T>(fn: (tx: DatabaseClient) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Raw SQL → rows as plain objects (waits its turn on SQLite). */
   execute(query: SQL): Promise<Record<string, unknown>[]>;
+  /**
+   * Delivers committed changes to a fed table, in commit order, from `options.since` or from now; resolves once
+   * it is reading, to the function that stops it (README, "Change feed"). Not on a transaction handle.
+   */
+  subscribe<K extends FedTableKey>(table: K, handler: (event: ChangeEvent<K>) => unknown, options?: SubscribeOptions): Promise<Unsubscribe>;
+  /** Stops this handle's subscriptions, then closes its connections (a borrowed handle leaves both to its parent). */
   close(): Promise<void>;
 }
 
@@ -178,7 +187,13 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
         throw toDbError(error);
       }
     },
-    close: () => (opened.borrowed ? Promise.resolve() : connection.close()),
+    async subscribe(table, handler, options) {
+      if (tx) throw new ValidationError('subscribe', [{ path: 'handle', message: 'is a transaction handle: subscribe on the database handle' }]);
+      // A user-scoped handle reads the log with its parent's role (the log is not the user's) and filters by the user's.
+      const reader = prelude ? createClient({ ...opened, prelude: undefined, borrowed: true }) : client;
+      return subscribe(prelude ? { reader, visible: visibleTo(client) } : { reader }, table, handler, options);
+    },
+    close: () => (opened.borrowed ? Promise.resolve() : stopSubscriptions(connection).then(() => connection.close())),
   };
   // The family decides the public type of `db` and `tables`: the driver's own client and the family's tables.
   const client = { ...base, dialect: capabilities.family, db, tables: dialect.tables } as DatabaseClient;

@@ -23,6 +23,7 @@ export type DbErrorCode =
   | 'POOL_TIMEOUT'
   | 'PERMISSION_DENIED'
   | 'CAPABILITY'
+  | 'CHANGE_FEED'
   | 'QUERY';
 
 /** Base class of every error this workspace throws on purpose. */
@@ -214,5 +215,22 @@ export class CapabilityError extends DbError {
   constructor(provider: string, capability: string, what: string, fix: string) {
     super('CAPABILITY', `${what} needs ${capability}, which the ${provider} provider does not have: ${fix}`);
     this.capability = capability;
+  }
+}
+
+/** Why a change feed cannot go on: its log is not installed, or a cursor it was given cannot be resumed. */
+export type ChangeFeedProblem = 'not-installed' | 'cursor-expired' | 'cursor-ahead';
+
+/**
+ * A change feed that would otherwise miss events or wait for ever: the cursor is older than the log keeps
+ * (`cursor-expired`: refetch, then subscribe without `since`), newer than anything in this database
+ * (`cursor-ahead`: it belongs to another database, or the database was restored), or the log is missing.
+ */
+export class ChangeFeedError extends DbError {
+  readonly problem: ChangeFeedProblem;
+
+  constructor(problem: ChangeFeedProblem, message: string, cause?: unknown) {
+    super('CHANGE_FEED', message, cause);
+    this.problem = problem;
   }
 }

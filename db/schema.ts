@@ -10,6 +10,7 @@
  * if you need exact decimal arithmetic, keep integer cents in a separate column.
  */
 import { relations, sql } from 'drizzle-orm';
+import { feedChangesOf } from './change-feed/declare';
 import { boolean, check, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** Reading statuses a user can give a book. */
@@ -115,3 +116,9 @@ export const userBooksRelations = relations(userBooks, ({ one }) => ({
   user: one(users, { fields: [userBooks.userId], references: [users.id] }),
   book: one(books, { fields: [userBooks.bookId], references: [books.id] }),
 }));
+
+/**
+ * Tables whose changes `db.subscribe()` delivers (README, "Change feed"). Adding or removing one here and running
+ * `npm run db:generate:all` writes the triggers into each provider's migrations.
+ */
+export const changeFeed = feedChangesOf(authors, books, userBooks);

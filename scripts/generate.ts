@@ -4,9 +4,12 @@
  * SQLite form stops the run with exit 1 and a message naming table.column.
  */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isProviderName, PROVIDER_NAMES } from '../db';
+import { isProviderName, PROVIDER_NAMES, type ProviderName } from '../db';
+import { feedMigrationNeeded, feedMigrationText } from '../db/change-feed/migration';
+import { PROVIDERS } from '../db/providers';
 import { parseStrict, runScript, UsageError } from './cli';
 
 const USAGE = `Usage: tsx scripts/generate.ts <provider> [--config file]
@@ -18,6 +21,22 @@ async function schemaFiles(configFile: string): Promise<string[]> {
   return schema === undefined ? [] : Array.isArray(schema) ? schema : [schema];
 }
 
+/** Adds the change feed's migration (db/change-feed/migration.ts) when the folder's newest one is out of date. */
+async function writeFeedMigration(provider: ProviderName, configFile: string): Promise<number> {
+  const loaded = (await import(pathToFileURL(resolve(configFile)).href)) as { default?: { out?: string } };
+  const folder = resolve(loaded.default?.out ?? `drizzle/migrations/${provider}`);
+  const family = PROVIDERS[provider].family;
+  const reason = feedMigrationNeeded(folder, family);
+  if (!reason) return 0;
+  const kit = spawnSync('npx', ['drizzle-kit', 'generate', '--custom', '--name', 'change_feed', '--config', configFile], { stdio: 'inherit' });
+  if (kit.status !== 0) return kit.status ?? 1;
+  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  const tag = journal.entries.at(-1)!.tag;
+  writeFileSync(join(folder, `${tag}.sql`), feedMigrationText(family));
+  console.log(`change feed: wrote ${tag}.sql (${reason})`);
+  return 0;
+}
+
 runScript(USAGE, async (args) => {
   const parsed = parseStrict(args, { config: { type: 'string' } }, 1);
   const [provider] = parsed.positionals;
@@ -27,5 +46,6 @@ runScript(USAGE, async (args) => {
     await import(pathToFileURL(resolve(file)).href);
   }
   const kit = spawnSync('npx', ['drizzle-kit', 'generate', '--config', config], { stdio: 'inherit' });
-  return kit.status ?? 1;
+  if (kit.status !== 0) return kit.status ?? 1;
+  return writeFeedMigration(provider, config);
 });

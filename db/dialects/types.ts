@@ -6,6 +6,7 @@
 import type { SQL } from 'drizzle-orm';
 import type { PgColumn, PgSelect, PgTable } from 'drizzle-orm/pg-core';
 import type { DatabaseClient } from '../client';
+import type { FeedDialect } from '../change-feed/types';
 import type { AppliedRow, MigrationFile } from '../migrate/journal';
 import type { AppDatabase, SqlFamily } from '../providers/types';
 import type { Tables } from '../tables';
@@ -41,4 +42,6 @@ export interface Dialect {
   lockForUpdate<Q extends PgSelect>(query: Q): Q;
   /** `column + amount` computed on the row's current value, the same result on every provider (`scale`: a numeric's). */
   addTo(column: PgColumn, amount: number, scale: number | undefined): SQL;
+  /** The change feed's log, capture triggers and reads (db/change-feed/). */
+  readonly feed: FeedDialect;
 }

@@ -20,6 +20,7 @@ export const localProvider: ProviderDefinition = {
     rowLevelSecurity: false,
     transactionPooler: hasPoolerHint(config.url),
     httpQueries: false,
+    notifications: !hasPoolerHint(config.url),
     startupRetry: true,
   }),
 

@@ -74,6 +74,7 @@ export const neonProvider: ProviderDefinition = {
     rowLevelSecurity: false,
     transactionPooler: false,
     httpQueries: driverOf(config) === 'http',
+    notifications: false,
     startupRetry: true,
   }),
 

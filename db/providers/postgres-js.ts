@@ -53,6 +53,11 @@ export function connectPostgresJs(config: ResolvedConfig, options: PostgresJsOpt
     ...({ socket: deadlineSocket(config.statementTimeout) } as object),
   });
   const db = drizzle({ client, schema: RELATIONAL_SCHEMA });
-  const connection = withCommitOutcome({ db, transactionDb: db, runTransaction: pgRunTransaction, close: () => client.end({ timeout: 5 }) }, db);
+  // postgres.js keeps one LISTEN session per pool and starts it again (calling onListening) when it drops.
+  const listen = async (channel: string, onNotify: (payload: string) => void, onListening: () => void) => {
+    const { unlisten } = await client.listen(channel, onNotify, onListening);
+    return async () => void (await unlisten());
+  };
+  const connection = withCommitOutcome({ db, transactionDb: db, runTransaction: pgRunTransaction, listen, close: () => client.end({ timeout: 5 }) }, db);
   return withPoolSlots(connection, { poolMax: config.poolMax, timeout: config.poolTimeout, queries: true });
 }

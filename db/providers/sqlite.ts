@@ -48,6 +48,7 @@ export const sqliteProvider: ProviderDefinition = {
     rowLevelSecurity: false,
     transactionPooler: false,
     httpQueries: false,
+    notifications: false,
     startupRetry: false,
   }),
 

@@ -45,6 +45,7 @@ export const supabaseProvider: ProviderDefinition = {
     rowLevelSecurity: true,
     transactionPooler: isTransactionPoolerUrl(config.url),
     httpQueries: false,
+    notifications: !isTransactionPoolerUrl(config.url),
     startupRetry: true,
   }),
 

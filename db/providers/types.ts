@@ -28,6 +28,8 @@ export interface Capabilities {
   readonly httpQueries: boolean;
   /** A server that may still be starting when the app does: DB_CONNECT_RETRIES waits for it (a file has nothing to wait for). */
   readonly startupRetry: boolean;
+  /** LISTEN works (a direct Postgres session): the change feed is woken by NOTIFY instead of waiting to poll. */
+  readonly notifications: boolean;
 }
 
 /** Settings a caller may pass to createDatabaseClient instead of (or on top of) the environment. */
@@ -90,6 +92,11 @@ export interface ProviderConnection {
   isDriverError?(error: unknown): boolean;
   /** The raw better-sqlite3 connection (sqlite only): its migrator runs on it synchronously. */
   readonly native?: Database.Database;
+  /**
+   * LISTENs on `channel` on a session of its own (where capabilities.notifications): `onNotify` gets each payload,
+   * `onListening` runs each time the session (re)starts listening. Resolves to the function that stops it.
+   */
+  listen?(channel: string, onNotify: (payload: string) => void, onListening: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

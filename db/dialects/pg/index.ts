@@ -1,6 +1,7 @@
 /** The Postgres family (local, supabase, neon): the declared tables as they are. */
 import { PG_TABLES, RELATIONAL_SCHEMA } from '../../tables';
 import type { Dialect } from '../types';
+import { pgFeed } from './feed';
 import { pgBulkInsert } from './bulk';
 import { pgContinueIdentity, pgReadSnapshot } from './copy';
 import { expectedPgColumns, readPgColumns } from './column-facts';
@@ -24,4 +25,5 @@ export const pgDialect: Dialect = Object.freeze({
   continueIdentity: pgContinueIdentity,
   lockForUpdate: pgLockForUpdate,
   addTo: pgAddTo,
+  feed: pgFeed,
 });

@@ -1,5 +1,6 @@
 /** The SQLite family: tables and relations derived from db/schema.ts. */
 import type { Dialect } from '../types';
+import { sqliteFeed } from './feed';
 import { sqliteBulkInsert } from './bulk';
 import { sqliteContinueIdentity, sqliteReadSnapshot } from './copy';
 import { expectedSqliteColumns, readSqliteColumns } from './column-facts';
@@ -24,4 +25,5 @@ export const sqliteDialect: Dialect = Object.freeze({
   continueIdentity: sqliteContinueIdentity,
   lockForUpdate: sqliteLockForUpdate,
   addTo: sqliteAddTo,
+  feed: sqliteFeed,
 });
