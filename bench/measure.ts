@@ -34,11 +34,11 @@ export async function compare(cases: Case[], iterations: number, rounds = 5): Pr
 }
 
 /** Prints results with each one's speed relative to the first (the raw driver, unless `base` names it otherwise). */
-export function report(title: string, results: Result[], baseName = 'raw'): void {
+export function report(title: string, results: Result[], baseName = 'raw', unit = 'ops/s'): void {
   const base = results[0]!.opsPerSec;
   console.log(`\n${title}`);
   for (const r of results) {
     const ratio = r.opsPerSec / base;
-    console.log(`  ${r.name.padEnd(34)} ${r.opsPerSec.toFixed(0).padStart(9)} ops/s   ${(ratio * 100).toFixed(1).padStart(6)}% of ${baseName}`);
+    console.log(`  ${r.name.padEnd(34)} ${r.opsPerSec.toFixed(0).padStart(9)} ${unit}   ${(ratio * 100).toFixed(1).padStart(6)}% of ${baseName}`);
   }
 }
