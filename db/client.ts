@@ -191,7 +191,7 @@ export function createClient(opened: OpenedProvider, tx?: AppDatabase): Database
       if (tx) throw new ValidationError('subscribe', [{ path: 'handle', message: 'is a transaction handle: subscribe on the database handle' }]);
       // A user-scoped handle reads the log with its parent's role (the log is not the user's) and filters by the user's.
       const reader = prelude ? createClient({ ...opened, prelude: undefined, borrowed: true }) : client;
-      return subscribe(prelude ? { reader, visible: visibleTo(client) } : { reader }, table, handler, options);
+      return subscribe(prelude ? { reader, visible: visibleTo(client, reader) } : { reader }, table, handler, options);
     },
     close: () => (opened.borrowed ? Promise.resolve() : stopSubscriptions(connection).then(() => connection.close())),
   };

@@ -21,6 +21,11 @@ export {
   openDirectClient,
   validateProviderConfig,
 } from './factory';
+export { feedChangesOf, type ChangeFeedDeclaration } from './change-feed/declare';
+export { DEFAULT_RETENTION_DAYS, pruneChangeFeed, type PruneReport } from './change-feed/prune';
+export type { ChangeEvent, SubscribeOptions, Unsubscribe } from './change-feed/subscribe';
+export { FED_TABLES, type FedTable, type FedTableKey } from './change-feed/tables';
+export type { ChangeOp } from './change-feed/types';
 export { asAnon, asService, forUser, USER_ROLES, type UserClaims, type UserRole } from './row-security';
 export { getMigrationStatus, runMigrations, type MigrationStatus } from './migrate';
 export type { AppDatabase, Capabilities, IsolationLevel, ProviderOverrides, SqlFamily } from './providers/types';

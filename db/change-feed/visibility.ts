@@ -1,8 +1,8 @@
 /**
  * What a user-scoped subscription (forUser(db, claims).subscribe) may see: an insert or update when the
- * user's role can select the row now; a delete when the table's SELECT policies for that role admit the
- * deleted key (evaluated on a row holding only the key: write owner checks against key columns, see README).
- * Only reached on providers with rowLevelSecurity, so the SQL is Postgres'.
+ * user's role can select the row now; a delete, or a change to a row deleted since, when the table's SELECT
+ * policies for that role admit the key (evaluated on a row holding only the key: write owner checks against
+ * key columns, see README). Only reached on providers with rowLevelSecurity, so the SQL is Postgres'.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { DatabaseClient } from '../client';
@@ -29,30 +29,35 @@ async function selectRule(scoped: DatabaseClient, table: FedTable): Promise<stri
   return [`(${permissive.join(' or ')})`, ...quals('RESTRICTIVE')].join(' and ');
 }
 
-/** The visibility filter of a user-scoped handle. */
-export function visibleTo(scoped: DatabaseClient): VisibilityFilter {
+/** The visibility filter of a user-scoped handle; `reader` (the parent's role) tells a hidden row from a deleted one. */
+export function visibleTo(scoped: DatabaseClient, reader: DatabaseClient): VisibilityFilter {
   return async (table, events) => {
     if (events.length === 0) return events;
     const relation = `${ident(table.pgSchema)}.${ident(table.name)}`;
     const keysOf = (list: ChangeEvent[]) => JSON.stringify(list.map((e) => keyRow(table, e)));
     const match = table.keyColumns.map((c) => `t.${ident(c)} = k.${ident(c)}`).join(' and ');
     const columns = table.keyColumns.map((c) => `k.${ident(c)}`).join(', ');
-    const read = async (query: SQL) => new Set((await scoped.execute(query)).map((row) => keyText(table, row)));
+    const read = async (db: DatabaseClient, query: SQL) => new Set((await db.execute(query)).map((row) => keyText(table, row)));
+    const existing = (db: DatabaseClient, list: ChangeEvent[]) =>
+      read(db, sql`select ${sql.raw(columns)} from jsonb_populate_recordset(null::${sql.raw(relation)}, ${keysOf(list)}::jsonb) k join ${sql.raw(relation)} t on ${sql.raw(match)}`);
 
-    const present = events.filter((e) => e.op !== 'delete');
-    const deleted = events.filter((e) => e.op === 'delete');
-    const selectable = present.length
-      ? await read(sql`select ${sql.raw(columns)} from jsonb_populate_recordset(null::${sql.raw(relation)}, ${keysOf(present)}::jsonb) k join ${sql.raw(relation)} t on ${sql.raw(match)}`)
-      : new Set<string>();
+    const changed = events.filter((e) => e.op !== 'delete');
+    const selectable = changed.length ? await existing(scoped, changed) : new Set<string>();
+    const stillThere = changed.length ? await existing(reader, changed) : new Set<string>();
+    const gone = events.filter((e) => e.op === 'delete' || !stillThere.has(keyText(table, keyRow(table, e))));
     let admitted = new Set<string>();
-    if (deleted.length) {
+    if (gone.length) {
       const rule = await selectRule(scoped, table);
       // The record is named like the table, so policies that qualify their columns still resolve.
       const where = rule === undefined ? '' : ` where ${rule}`;
       admitted = await read(
-        sql`select ${sql.raw(table.keyColumns.map((c) => `${ident(table.name)}.${ident(c)}`).join(', '))} from jsonb_populate_recordset(null::${sql.raw(relation)}, ${keysOf(deleted)}::jsonb) as ${sql.raw(ident(table.name))}${sql.raw(where)}`,
+        scoped,
+        sql`select ${sql.raw(table.keyColumns.map((c) => `${ident(table.name)}.${ident(c)}`).join(', '))} from jsonb_populate_recordset(null::${sql.raw(relation)}, ${keysOf(gone)}::jsonb) as ${sql.raw(ident(table.name))}${sql.raw(where)}`,
       );
     }
-    return events.filter((e) => (e.op === 'delete' ? admitted : selectable).has(keyText(table, keyRow(table, e))));
+    return events.filter((e) => {
+      const key = keyText(table, keyRow(table, e));
+      return selectable.has(key) || (!(e.op !== 'delete' && stillThere.has(key)) && admitted.has(key));
+    });
   };
 }
