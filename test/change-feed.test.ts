@@ -197,6 +197,21 @@ for (const target of selectedTargets()) {
       await expect(t.client.subscribe('books', noop, { events: ['truncate' as 'insert'] })).rejects.toBeInstanceOf(ValidationError);
     });
 
+    it('a cursor inside one statement\'s rows resumes at the next row', async () => {
+      const events: ChangeEvent[] = [];
+      const stop = await t.client.subscribe('books', (e) => void events.push(e), { pollInterval: 20 });
+      await repos.books.bulkCreate(Array.from({ length: 5 }, (_, i) => ({ title: `Batch ${i}`, authorId })));
+      await until(() => events.length === 5, 'five events');
+      await stop();
+      const rest: ChangeEvent[] = [];
+      const resumed = await t.client.subscribe('books', (e) => void rest.push(e), { since: events[1]!.cursor, pollInterval: 20 });
+      await until(() => rest.length === 3, 'the three after the cursor');
+      await sleep(200);
+      await resumed();
+      expect(seen(rest)).toEqual(seen(events.slice(2)));
+      expect(rest.map((e) => e.cursor)).toEqual(events.slice(2).map((e) => e.cursor));
+    });
+
     it('10,000 writes in concurrent bursts arrive complete, once each, in commit order', async () => {
       const events: ChangeEvent[] = [];
       const stop = await t.client.subscribe('books', (e) => void events.push(e), { pollInterval: 10 });
