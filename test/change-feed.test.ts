@@ -197,7 +197,7 @@ for (const target of selectedTargets()) {
       await expect(t.client.subscribe('books', noop, { events: ['truncate' as 'insert'] })).rejects.toBeInstanceOf(ValidationError);
     });
 
-    it('a cursor inside one statement\'s rows resumes at the next row', async () => {
+    it("a cursor inside one statement's rows resumes at the next row", async () => {
       const events: ChangeEvent[] = [];
       const stop = await t.client.subscribe('books', (e) => void events.push(e), { pollInterval: 20 });
       await repos.books.bulkCreate(Array.from({ length: 5 }, (_, i) => ({ title: `Batch ${i}`, authorId })));

@@ -41,12 +41,17 @@ const out: Record<string, unknown> = {};
 out.migrated = [(await runMigrations(sqlite)).applied.length, (await runMigrations(local)).applied.length, (await runMigrations(restored)).applied.length];
 await seedDatabase(sqlite);
 const repos = createRepositories(sqlite);
+const feed: string[] = [];
+const stop = await sqlite.subscribe('reviews', (e) => void feed.push(e.op), { pollInterval: 20 });
 const [book] = await repos.books.findMany({ pagination: { limit: 1 } });
 await repos.reviews.create({ bookId: book.id, body: 'Loved it', stars: 5 });
 const meh = await repos.reviews.create({ bookId: book.id, body: 'Meh', stars: 2 });
 await repos.reviews.softDelete(meh.id);
 out.live = (await repos.reviews.findMany({ filters: { body: { contains: 'LOVED' } } })).map((r) => r.body);
 out.total = await repos.reviews.count({}, { withDeleted: true });
+await new Promise((resolve) => setTimeout(resolve, 300));
+await stop();
+out.feed = feed;
 out.invalid = await repos.reviews.create({ bookId: book.id, body: 'x', stars: 'five' }).catch((e) => e.code);
 out.copy = (await copyDatabase({ from: sqlite, to: local })).tables.map((t) => [t.table, t.targetRows, t.match]);
 out.onLocal = (await createRepositories(local).reviews.findMany({ withDeleted: true, orderBy: { field: 'id' } })).map((r) => [r.body, r.deletedAt !== null, r.createdAt instanceof Date]);
@@ -74,7 +79,12 @@ describe.runIf(sqlite && local)('a table added to db/schema.ts works everywhere 
     for (const part of ['db', 'drizzle', 'scripts', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
     rmSync(join(dir, 'drizzle/sqlite-schema.generated.ts'), { force: true });
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    appendFileSync(join(dir, 'db/schema.ts'), REVIEWS);
+    // The new table also joins the change feed: its declaration moves below the table, with reviews added.
+    const schemaFile = join(dir, 'db/schema.ts');
+    const feed = /export const changeFeed = feedChangesOf\(([^)]*)\);\n/;
+    const fed = feed.exec(readFileSync(schemaFile, 'utf8'))![1];
+    writeFileSync(schemaFile, readFileSync(schemaFile, 'utf8').replace(feed, ''));
+    appendFileSync(schemaFile, `${REVIEWS}\nexport const changeFeed = feedChangesOf(${fed}, reviews);\n`);
     writeFileSync(join(dir, 'app.ts'), APP);
     before = folders();
     pg = await freshDatabase(local!, { migrate: false });
@@ -90,14 +100,17 @@ describe.runIf(sqlite && local)('a table added to db/schema.ts works everywhere 
     for (const provider of PROVIDER_NAMES) expect(check.out).toContain(`${provider}: db/schema.ts has changes with no migration yet`);
   });
 
-  it('npm run db:generate:all writes a migration creating it for every provider', () => {
+  it('npm run db:generate:all writes a migration creating it, and one feeding it, for every provider', () => {
     const generate = spawnSync('npm', ['run', 'db:generate:all'], { cwd: dir, encoding: 'utf8' });
     expect(generate.status, generate.stdout + generate.stderr).toBe(0);
     const after = folders();
     for (const provider of PROVIDER_NAMES) {
       const added = after[provider]!.filter((f) => !before[provider]!.includes(f));
-      expect(added, provider).toHaveLength(1);
+      expect(added, provider).toHaveLength(2);
       expect(readFileSync(join(dir, 'drizzle/migrations', provider, added[0]!), 'utf8'), provider).toMatch(/CREATE TABLE [`"]reviews[`"]/);
+      const feedMigration = readFileSync(join(dir, 'drizzle/migrations', provider, added[1]!), 'utf8');
+      expect(feedMigration.split('\n')[0], provider).toMatch(/^-- change feed \w+: .*\breviews\b/);
+      expect(feedMigration, provider).toMatch(/after insert on ("public"\.)?"reviews"/i);
     }
     const check = run(['tsx', 'scripts/check.ts']);
     expect(check.out).not.toContain('has changes with no migration yet');
@@ -117,8 +130,9 @@ describe.runIf(sqlite && local)('a table added to db/schema.ts works everywhere 
         .split('\n')
         .find((l) => l.startsWith('{'))!,
     ) as Record<string, unknown>;
-    // Each side applies the committed migrations plus the one creating reviews.
-    expect(out.migrated).toEqual([before.sqlite!.length + 1, before.local!.length + 1, before.sqlite!.length + 1]);
+    // Each side applies the committed migrations plus the one creating reviews and the one feeding it.
+    expect(out.migrated).toEqual([before.sqlite!.length + 2, before.local!.length + 2, before.sqlite!.length + 2]);
+    expect(out.feed).toEqual(['insert', 'insert', 'update']);
     expect(out.live).toEqual(['Loved it']);
     expect(out.total).toBe(2);
     expect(out.invalid).toBe('VALIDATION');
