@@ -97,7 +97,10 @@ describe.runIf(sqlite && local)('a table added to db/schema.ts works everywhere 
   it('db:check reports the uncaptured table for every provider, SQLite included', () => {
     const check = run(['tsx', 'scripts/check.ts']);
     expect(check.status, check.out).toBe(1);
-    for (const provider of PROVIDER_NAMES) expect(check.out).toContain(`${provider}: db/schema.ts has changes with no migration yet`);
+    for (const provider of PROVIDER_NAMES) {
+      expect(check.out).toContain(`${provider}: db/schema.ts has changes with no migration yet`);
+      expect(check.out).toContain(`${provider}: the change feed's migration is out of date (the change feed declaration or a fed table changed)`);
+    }
   });
 
   it('npm run db:generate:all writes a migration creating it, and one feeding it, for every provider', () => {
@@ -114,6 +117,7 @@ describe.runIf(sqlite && local)('a table added to db/schema.ts works everywhere 
     }
     const check = run(['tsx', 'scripts/check.ts']);
     expect(check.out).not.toContain('has changes with no migration yet');
+    expect(check.out).not.toContain('change feed');
   });
 
   it('migrates sqlite and local; its repository, seed --reset, copy, backup and restore include it', () => {

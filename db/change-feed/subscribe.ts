@@ -6,72 +6,16 @@
  */
 import type { DatabaseClient } from '../client';
 import { ChangeFeedError, type DbError, ValidationError } from '../errors';
+import { type ChangeEvent, fedTableOf, readOptions, type SubscribeOptions, type Unsubscribe, type VisibilityFilter } from './options';
 import { toDbError } from '../error-mapping';
 import { internalsOf } from '../internals';
 import { decodeCursor, encodeCursor, type FeedPosition, isExpired } from './cursor';
-import { CHANGE_OPS, type ChangeOp, FEED_CHANNEL, type FeedRow } from './types';
-import { FED_TABLES, type FedTable, type FedTableKey } from './tables';
+import { FEED_CHANNEL, type FeedRow } from './types';
+import type { FedTable, FedTableKey } from './tables';
 
-/** One committed change. `key` holds the primary key fields; read the row through a repository if you need it. */
-export interface ChangeEvent<K extends FedTableKey = FedTableKey> {
-  table: K;
-  op: ChangeOp;
-  key: Record<string, unknown>;
-  /** When the change committed (the server's clock). */
-  at: Date;
-  /** Pass as `since` to resume right after this event. */
-  cursor: string;
-}
-
-export interface SubscribeOptions {
-  /** Which ops reach the handler (default all three); the cursor moves past the others. */
-  events?: readonly ChangeOp[];
-  /** Resume after this cursor (an event's `cursor`); without it, changes committed after subscribe() resolves. */
-  since?: string;
-  /** Milliseconds between reads of the log when nothing wakes the reader (default 1000 with LISTEN, else 200). */
-  pollInterval?: number;
-  /**
-   * Told about every failure: a handler that threw (the same event is offered again after a backoff), a read
-   * that failed (retried), and a ChangeFeedError that ends the subscription. Default: one line on stderr.
-   */
-  onError?: (error: Error, event?: ChangeEvent) => void;
-}
-
-/** Stops delivery; resolves once no handler call is running and none will start. */
-export type Unsubscribe = () => Promise<void>;
-
-/** Narrows the events a scoped handle may see (db/change-feed/visibility.ts). */
-export type VisibilityFilter = (table: FedTable, events: ChangeEvent[]) => Promise<ChangeEvent[]>;
+export type { ChangeEvent, SubscribeOptions, Unsubscribe, VisibilityFilter } from './options';
 
 const BATCH = 500;
-
-function readOptions(options: SubscribeOptions) {
-  if (typeof options !== 'object' || options === null) throw new ValidationError('subscribe options', [{ path: 'options', message: 'must be an object' }]);
-  const events = options.events ?? CHANGE_OPS;
-  if (!Array.isArray(events) || events.length === 0 || !events.every((e) => CHANGE_OPS.includes(e))) {
-    throw new ValidationError('subscribe options', [{ path: 'events', message: `must be a non-empty list of ${CHANGE_OPS.join(', ')}` }]);
-  }
-  const positive = (value: unknown, path: string, fallback: number) => {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new ValidationError('subscribe options', [{ path, message: 'must be a positive number' }]);
-    return value;
-  };
-  return {
-    events: new Set(events),
-    since: options.since === undefined ? undefined : decodeCursor(options.since, 'since'),
-    pollInterval: options.pollInterval === undefined ? undefined : positive(options.pollInterval, 'pollInterval', 0),
-    onError: options.onError ?? ((error: Error) => process.stderr.write(`change feed: ${error.message}\n`)),
-  };
-}
-
-function fedTableOf(table: unknown): FedTable {
-  const found = FED_TABLES.find((t) => t.key === table);
-  if (!found) {
-    const fed = FED_TABLES.map((t) => t.key).join(', ') || 'none';
-    throw new ValidationError('subscribe', [{ path: 'table', message: `is not a fed table (fed: ${fed}); add it to feedChangesOf(…) in db/schema.ts and run npm run db:generate:all` }]);
-  }
-  return found;
-}
 
 /** The events of `rows` after `position`, one per key. */
 function eventsOf(table: FedTable, rows: FeedRow[], position: FeedPosition): ChangeEvent[] {

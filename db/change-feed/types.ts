@@ -30,6 +30,8 @@ export interface FeedDialect {
   /** Committed entries of `table` numbered `from` or higher, oldest first, with the bounds read in the same statement. */
   read(db: DatabaseClient, table: string, from: number, limit: number): Promise<{ rows: FeedRow[]; prunedThrough: number }>;
   bounds(db: DatabaseClient): Promise<FeedBounds>;
+  /** SQL names of the tables that have all three capture triggers in the database. */
+  capturedTables(db: DatabaseClient): Promise<string[]>;
   /** Deletes entries committed before `before`; returns how many and the new watermark. */
   prune(db: DatabaseClient, before: Date): Promise<{ deleted: number; prunedThrough: number }>;
 }

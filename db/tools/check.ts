@@ -13,6 +13,9 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DatabaseClient } from '../client';
 import type { ProviderName } from '../env';
+import { feedMigrationNeeded } from '../change-feed/migration';
+import { FED_TABLES } from '../change-feed/tables';
+import { PROVIDERS } from '../providers';
 import { internalsOf } from '../internals';
 import { getMigrationStatus } from '../migrate';
 import { migrationsFolder } from '../migrate/journal';
@@ -42,7 +45,10 @@ export async function checkSchemaCaptured(provider: ProviderName, options: { fol
     writeFileSync(scratchConfig, `export default ${JSON.stringify({ ...config, out: relative(process.cwd(), out) })};\n`);
     const kit = spawnSync('npx', ['drizzle-kit', 'generate', '--config', scratchConfig], { encoding: 'utf8' });
     if (kit.status !== 0) return [`${provider}: drizzle-kit generate failed: ${(kit.stderr || kit.stdout).trim().split('\n').at(-1)}`];
-    return readdirSync(out).length > before ? [`${provider}: db/schema.ts has changes with no migration yet: run npm run db:generate:${provider} and commit the result`] : [];
+    const problems = readdirSync(out).length > before ? [`${provider}: db/schema.ts has changes with no migration yet: run npm run db:generate:${provider} and commit the result`] : [];
+    const feed = feedMigrationNeeded(folder, PROVIDERS[provider].family);
+    if (feed) problems.push(`${provider}: the change feed's migration is out of date (${feed}): run npm run db:generate:${provider} and commit the result`);
+    return problems;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -64,6 +70,17 @@ export async function checkDatabase(db: DatabaseClient, options: { folder?: stri
     problems.push(...tableProblems(name, table, expected, actual));
     problems.push(...columnProblems(name, table, dialect.expectedColumns(table), await dialect.readColumns(db, table)));
   }
+  problems.push(...(await feedProblems(db)));
   if (db.capabilities.rowLevelSecurity) for (const finding of (await checkRowLevelSecurity(db)).findings) problems.push(`${name}: ${finding.message}`);
   return problems;
+}
+
+/** Fed tables whose capture triggers are missing from the database, and captured tables the schema no longer feeds. */
+async function feedProblems(db: DatabaseClient): Promise<string[]> {
+  const captured = await internalsOf(db).dialect.feed.capturedTables(db);
+  const fed = FED_TABLES.map((t) => t.name);
+  return [
+    ...fed.filter((t) => !captured.includes(t)).map((t) => `${db.provider}: ${t} is in the change feed but its capture triggers are missing: run npm run db:generate:${db.provider}, then db:migrate`),
+    ...captured.filter((t) => !fed.includes(t)).map((t) => `${db.provider}: ${t} has change feed triggers but is not in feedChangesOf(…): run npm run db:generate:${db.provider}, then db:migrate`),
+  ];
 }

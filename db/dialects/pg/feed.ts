@@ -108,6 +108,18 @@ async function pgFeedBounds(db: DatabaseClient) {
   return { head: num(row?.head), prunedThrough: num(row?.pruned) };
 }
 
+async function pgCapturedTables(db: DatabaseClient) {
+  const names = TRIGGERS.map(([op]) => `change_feed_${op}`);
+  const rows = await db.execute(sql`
+    select c.relname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
+    where not t.tgisinternal and t.tgname in (${sql.join(
+      names.map((n) => sql`${n}`),
+      sql`, `,
+    )})
+    group by c.relname having count(*) = ${names.length}`);
+  return rows.map((r) => String(r.name));
+}
+
 async function pgFeedPrune(db: DatabaseClient, before: Date) {
   return db.transaction(async (tx) => {
     const [mark] = await tx.execute(sql`select coalesce(max(seq), 0)::text as mark from change_feed.changes where seq is not null and at < ${before.toISOString()}::timestamptz`);
@@ -118,4 +130,4 @@ async function pgFeedPrune(db: DatabaseClient, before: Date) {
   });
 }
 
-export const pgFeed: FeedDialect = Object.freeze({ migration: pgFeedMigration, read: pgFeedRead, bounds: pgFeedBounds, prune: pgFeedPrune });
+export const pgFeed: FeedDialect = Object.freeze({ migration: pgFeedMigration, read: pgFeedRead, bounds: pgFeedBounds, capturedTables: pgCapturedTables, prune: pgFeedPrune });

@@ -60,6 +60,11 @@ async function sqliteFeedBounds(db: DatabaseClient) {
   return { head: num(row?.head), prunedThrough: num(row?.pruned) };
 }
 
+async function sqliteCapturedTables(db: DatabaseClient) {
+  const rows = await db.execute(sql`select tbl_name as name, group_concat(name) as names from sqlite_master where type = 'trigger' and substr(name, 1, 13) = '_change_feed_' group by tbl_name`);
+  return rows.filter((r) => OPS.every((op) => String(r.names).split(',').includes(`_change_feed_${r.name}_${op}`))).map((r) => String(r.name));
+}
+
 async function sqliteFeedPrune(db: DatabaseClient, before: Date) {
   return db.transaction(async (tx) => {
     const [mark] = await tx.execute(sql`select coalesce(max(seq), 0) as mark from _change_feed where at < ${before.getTime()}`);
@@ -71,4 +76,4 @@ async function sqliteFeedPrune(db: DatabaseClient, before: Date) {
   });
 }
 
-export const sqliteFeed: FeedDialect = Object.freeze({ migration: sqliteFeedMigration, read: sqliteFeedRead, bounds: sqliteFeedBounds, prune: sqliteFeedPrune });
+export const sqliteFeed: FeedDialect = Object.freeze({ migration: sqliteFeedMigration, read: sqliteFeedRead, bounds: sqliteFeedBounds, capturedTables: sqliteCapturedTables, prune: sqliteFeedPrune });
