@@ -57,7 +57,7 @@ async function dropFeed(db: DatabaseClient): Promise<void> {
 }
 
 /** Log entries so far (the feed's head). */
-const feedHead = async (db: DatabaseClient) => (await DIALECTS[db.dialect].feed.bounds(db)).head;
+const feedHead = async (db: DatabaseClient) => (await DIALECTS[db.dialect].feed.bounds(db, 'books')).head;
 
 /** Seeds 10,000 books, as the other benches do; returns what the writes need. */
 async function seed(db: DatabaseClient) {

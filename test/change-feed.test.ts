@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChangeFeedError, createRepositories, FED_TABLES, SCHEMA_TABLES, forUser, PROVIDER_NAMES, type DatabaseClient, type Repositories, ValidationError } from '../db';
+import { ChangeFeedError, createRepositories, FED_TABLES, pruneChangeFeed, SCHEMA_TABLES, forUser, PROVIDER_NAMES, type DatabaseClient, type Repositories, ValidationError } from '../db';
 import { feedMigrationNeeded } from '../db/change-feed/migration';
 import type { ChangeEvent } from '../db/change-feed/subscribe';
 import { migrationsFolder } from '../db/migrate/journal';
@@ -152,6 +152,39 @@ for (const target of selectedTargets()) {
       expect(stopped).toEqual([]);
     });
 
+    it('a handler may stop its own subscription; a throwing handler gets the event again; a throwing onError changes nothing', async () => {
+      const seenOnce: ChangeEvent[] = [];
+      let attempts = 0;
+      const handled: ChangeEvent[] = [];
+      const stopSelf: { stop?: () => Promise<void> } = {};
+      let selfStopped = false;
+      stopSelf.stop = await t.client.subscribe('books', async (e) => {
+        seenOnce.push(e);
+        await stopSelf.stop!();
+        selfStopped = true;
+      });
+      const flaky = await t.client.subscribe(
+        'books',
+        (e) => {
+          if (++attempts < 3) throw new Error('not yet');
+          handled.push(e);
+        },
+        {
+          onError: () => {
+            throw new Error('onError throws too');
+          },
+        },
+      );
+      const first = await repos.books.create({ title: 'Stop me', authorId });
+      await repos.books.create({ title: 'Never for the stopped one', authorId });
+      await until(() => handled.length === 2, 'both events through the flaky handler');
+      await flaky();
+      expect(seen(seenOnce)).toEqual([`insert {"id":${first.id}}`]);
+      expect(selfStopped).toBe(true);
+      expect(attempts).toBe(4);
+      expect(seen(handled)[0]).toBe(`insert {"id":${first.id}}`);
+    });
+
     it('a subscriber killed with SIGKILL resumes from its last cursor with exactly the events it missed', async () => {
       const before = await startSubscriber(t, 'books');
       const a = await repos.books.create({ title: 'Seen', authorId });
@@ -175,26 +208,49 @@ for (const target of selectedTargets()) {
 
     it('a cursor the log no longer holds, one from the future and a malformed one are refused; only fed tables subscribe', async () => {
       const events: ChangeEvent[] = [];
+      const authors: ChangeEvent[] = [];
+      const errors: string[] = [];
       const stop = await t.client.subscribe('books', (e) => void events.push(e), { pollInterval: 20 });
+      // A quiet table: pruning other tables' entries must not expire its subscription or its cursor.
+      const quiet = await t.client.subscribe('authors', (e) => void authors.push(e), { pollInterval: 20, onError: (e) => errors.push(e.message) });
+      await repos.authors.create({ name: 'Quiet' });
+      await until(() => authors.length === 1, 'the author');
       await repos.books.create({ title: 'Old', authorId });
       await repos.books.create({ title: 'Newer', authorId });
       await until(() => events.length === 2, 'two events');
       await stop();
       const old = events[0]!.cursor;
-      const { dialect } = await import('../db/internals').then((m) => m.internalsOf(t.client));
-      const pruned = await dialect.feed.prune(t.client, new Date(Date.now() + 60_000));
-      expect(pruned.deleted).toBeGreaterThan(0);
+      const pruned = await pruneChangeFeed(t.client, { retentionDays: 0 });
+      expect(pruned.deleted).toBeGreaterThanOrEqual(3);
+      await repos.books.create({ title: 'After the prune', authorId });
+      const later = await repos.authors.create({ name: 'Later' });
+      await until(() => authors.length === 2 || errors.length > 0, 'the second author');
+      await quiet();
+      expect(errors).toEqual([]);
+      expect(seen(authors.slice(1))).toEqual([`insert {"id":${later.id}}`]);
       const noop = () => undefined;
+      await (await t.client.subscribe('authors', noop, { since: authors[0]!.cursor }))();
       const expired = await t.client.subscribe('books', noop, { since: old }).catch((e: unknown) => e);
       expect(expired).toBeInstanceOf(ChangeFeedError);
       expect(expired).toMatchObject({ code: 'CHANGE_FEED', problem: 'cursor-expired' });
       // The newest pruned entry is still a place to resume from: nothing after it is gone.
-      const atMark = await t.client.subscribe('books', noop, { since: String(pruned.prunedThrough) });
-      await atMark();
-      await expect(t.client.subscribe('books', noop, { since: String(pruned.prunedThrough + 1000) })).rejects.toMatchObject({ problem: 'cursor-ahead' });
+      await (await t.client.subscribe('books', noop, { since: events[1]!.cursor }))();
+      await expect(t.client.subscribe('books', noop, { since: String(Number(authors[1]!.cursor) + 1000) })).rejects.toMatchObject({ problem: 'cursor-ahead' });
       await expect(t.client.subscribe('books', noop, { since: 'x; drop table books' })).rejects.toBeInstanceOf(ValidationError);
       await expect(t.client.subscribe('users' as 'books', noop)).rejects.toThrow(/users is not a fed table|table: is not a fed table/);
       await expect(t.client.subscribe('books', noop, { events: ['truncate' as 'insert'] })).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it.runIf(target.capabilities.family === 'sqlite')('a row that INSERT OR REPLACE removes is a delete event', async () => {
+      const events: ChangeEvent[] = [];
+      const stop = await t.client.subscribe('books', (e) => void events.push(e), { pollInterval: 20 });
+      const old = await repos.books.create({ title: 'Replaced', authorId, isbn: 'replace-me' });
+      await t.client.execute(sql`insert or replace into books (title, author_id, isbn) values ('Replacement', ${authorId}, 'replace-me')`);
+      const [row] = await t.client.execute(sql`select id from books where isbn = 'replace-me'`);
+      await until(() => events.length >= 3, 'three events');
+      await sleep(200);
+      await stop();
+      expect(seen(events)).toEqual([`insert {"id":${old.id}}`, `delete {"id":${old.id}}`, `insert {"id":${Number(row!.id)}}`]);
     });
 
     it("a cursor inside one statement's rows resumes at the next row", async () => {
@@ -227,7 +283,7 @@ for (const target of selectedTargets()) {
 
     it('10,000 writes in concurrent bursts arrive complete, once each, in commit order', async () => {
       const events: ChangeEvent[] = [];
-      const stop = await t.client.subscribe('books', (e) => void events.push(e), { pollInterval: 10 });
+      const stop = await t.client.subscribe('books', (e) => void events.push(e), { pollInterval: 50 });
       const writers = target.capabilities.singleConnection ? 1 : 4;
       const perWriter = 10_000 / writers;
       // Each writer's transaction connection is opened one after another before the bursts (a transaction, because

@@ -32,6 +32,6 @@ export function feedMigrationNeeded(folder: string, family: SqlFamily): string |
   const last = texts.findLastIndex((t) => markOf(t) !== undefined);
   if (last < 0) return FED_TABLES.length > 0 ? 'the change feed has no migration yet' : undefined;
   if (markOf(texts[last]!) !== markOf(feedMigrationText(family))) return 'the change feed declaration or a fed table changed';
-  const dropped = FED_TABLES.find((t) => texts.slice(last + 1).some((text) => new RegExp(`drop table [\`"]?${t.name}[\`"]?[;\\s]`, 'i').test(text)));
+  const dropped = FED_TABLES.find((t) => texts.slice(last + 1).some((text) => new RegExp(`drop table (if exists )?([\`"]?\\w+[\`"]?\\.)?[\`"]?${t.name}[\`"]?[;,\\s]`, 'i').test(text)));
   return dropped ? `a later migration recreates ${dropped.name}, which drops its triggers` : undefined;
 }

@@ -7,10 +7,8 @@ import { internalsOf } from '../internals';
 export const DEFAULT_RETENTION_DAYS = 7;
 
 export interface PruneReport {
-  /** Log entries deleted (on Postgres one entry holds every row of one statement). */
+  /** Log entries deleted (on Postgres one entry holds up to 1000 rows of one statement). */
   deleted: number;
-  /** Cursors at or below this entry can no longer resume (ChangeFeedError 'cursor-expired'). */
-  prunedThrough: number;
 }
 
 /** Deletes change log entries committed more than `retentionDays` ago (default 7). */

@@ -4,6 +4,7 @@
  * can LISTEN, only wakes the reader early; the log is the truth, so a lost notification costs latency, never
  * an event.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DatabaseClient } from '../client';
 import { ChangeFeedError, type DbError, ValidationError } from '../errors';
 import { type ChangeEvent, fedTableOf, readOptions, type SubscribeOptions, type Unsubscribe, type VisibilityFilter } from './options';
@@ -15,7 +16,8 @@ import type { FedTable, FedTableKey } from './tables';
 
 export type { ChangeEvent, SubscribeOptions, Unsubscribe, VisibilityFilter } from './options';
 
-const BATCH = 500;
+/** Log entries per read: on Postgres an entry holds up to 1000 keys, so at most 100,000 events are held at once. */
+const BATCH = 100;
 
 /** The events of `rows` after `position`, one per key. */
 function eventsOf(table: FedTable, rows: FeedRow[], position: FeedPosition): ChangeEvent[] {
@@ -48,34 +50,72 @@ export async function subscribe<K extends FedTableKey>(source: FeedSource, table
   const table = fedTableOf(tableKey);
   if (typeof handler !== 'function') throw new ValidationError('subscribe', [{ path: 'handler', message: 'must be a function' }]);
   const settings = readOptions(options);
+  const report = (error: Error, event?: ChangeEvent) => {
+    try {
+      settings.onError(error, event);
+    } catch {
+      // A throwing onError must not end delivery (nor the process): the failure it was told about stands.
+    }
+  };
   const { reader } = source;
   const { dialect, connection } = internalsOf(reader);
 
-  let bounds: { head: number; prunedThrough: number };
-  try {
-    bounds = await dialect.feed.bounds(reader);
-  } catch (error) {
-    const mapped = toDbError(error);
-    if (notInstalled(mapped)) throw new ChangeFeedError('not-installed', `The change feed's log is missing on ${reader.provider}: run npm run db:migrate`, mapped);
-    throw mapped;
-  }
-  let position: FeedPosition = settings.since ?? { seq: bounds.head, index: undefined };
-  if (isExpired(position, bounds.prunedThrough)) throw expired(bounds.prunedThrough);
-  if (position.seq > bounds.head) {
-    throw new ChangeFeedError(
-      'cursor-ahead',
-      `The cursor is ahead of this database's change log (newest ${bounds.head}): it belongs to another database, or this one was restored; refetch, then subscribe without since`,
-    );
-  }
-
+  // Registered before the first await, so a close() that runs meanwhile stops this subscription too.
   let stopped = false;
-  let poked = false;
+  let running: Promise<void> = Promise.resolve();
+  let unlisten: (() => Promise<void>) | undefined;
+  const inHandler = new AsyncLocalStorage<true>();
   let wake: (() => void) | undefined;
+  let poked = false;
   const poke = () => {
     poked = true;
     wake?.();
   };
-  const pause = (ms: number) =>
+  const finish = async () => {
+    await running;
+    forget(reader, stop);
+    await unlisten?.().catch(() => undefined);
+    unlisten = undefined;
+  };
+  let finished: Promise<void> | undefined;
+  const stop: Unsubscribe = () => {
+    stopped = true;
+    wake?.();
+    finished ??= finish();
+    // Called from inside this subscription's handler: waiting for the handler to end would wait for ever.
+    return inHandler.getStore() ? Promise.resolve() : finished;
+  };
+  remember(reader, stop);
+
+  let position: FeedPosition;
+  try {
+    const bounds = await dialect.feed.bounds(reader, table.name);
+    position = settings.since ?? { seq: bounds.head, index: undefined };
+    if (isExpired(position, bounds.prunedThrough)) throw expired(bounds.prunedThrough);
+    if (position.seq > bounds.head) {
+      throw new ChangeFeedError(
+        'cursor-ahead',
+        `The cursor is ahead of this database's change log (newest ${bounds.head}): it belongs to another database, or this one was restored; refetch, then subscribe without since`,
+      );
+    }
+    if (reader.capabilities.notifications && connection.listen && !stopped) {
+      unlisten = await connection
+        .listen(FEED_CHANNEL, (payload) => payload === table.name && poke(), poke)
+        .catch((error: unknown) => {
+          report(toDbError(error));
+          return undefined;
+        });
+    }
+  } catch (error) {
+    void stop();
+    const mapped = toDbError(error);
+    if (notInstalled(mapped)) throw new ChangeFeedError('not-installed', `The change feed's log is missing on ${reader.provider}: run npm run db:migrate`, mapped);
+    throw mapped;
+  }
+  const interval = settings.pollInterval ?? (unlisten ? 1000 : 200);
+
+  /** Waits `ms`; a notification ends the wait early unless `wakeable` is false (stop always does). */
+  const pause = (ms: number, wakeable = true) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -83,27 +123,17 @@ export async function subscribe<K extends FedTableKey>(source: FeedSource, table
         wake = undefined;
         resolve();
       }
-      wake = done;
+      wake = wakeable ? done : () => stopped && done();
     });
-
-  let unlisten: (() => Promise<void>) | undefined;
-  if (reader.capabilities.notifications && connection.listen) {
-    try {
-      unlisten = await connection.listen(FEED_CHANNEL, (payload) => payload === table.name && poke(), poke);
-    } catch (error) {
-      settings.onError(toDbError(error));
-    }
-  }
-  const interval = settings.pollInterval ?? (unlisten ? 1000 : 200);
 
   const deliver = async (event: ChangeEvent<K>) => {
     for (let attempt = 0; !stopped; attempt++) {
       try {
-        await handler(event);
+        await inHandler.run(true, () => handler(event));
         return true;
       } catch (error) {
-        settings.onError(error instanceof Error ? error : new Error(String(error)), event);
-        await pause(backoff(attempt));
+        report(error instanceof Error ? error : new Error(String(error)), event);
+        await pause(backoff(attempt), false);
       }
     }
     return false;
@@ -112,17 +142,16 @@ export async function subscribe<K extends FedTableKey>(source: FeedSource, table
   const loop = async () => {
     for (let failures = 0; !stopped; ) {
       poked = false;
-      let events: ChangeEvent[];
       let full: boolean;
       try {
         const from = position.index === undefined ? position.seq + 1 : position.seq;
         const batch = await dialect.feed.read(reader, table.name, from, BATCH);
         if (isExpired(position, batch.prunedThrough)) {
-          settings.onError(expired(batch.prunedThrough));
+          report(expired(batch.prunedThrough));
           return;
         }
         full = batch.rows.length === BATCH;
-        events = eventsOf(table, batch.rows, position);
+        const events = eventsOf(table, batch.rows, position);
         const wanted = events.filter((e) => settings.events.has(e.op));
         const shown = new Set(source.visible ? await source.visible(table, wanted) : wanted);
         for (const event of events) {
@@ -133,23 +162,19 @@ export async function subscribe<K extends FedTableKey>(source: FeedSource, table
         failures = 0;
       } catch (error) {
         if (stopped) return;
-        settings.onError(toDbError(error));
-        await pause(backoff(failures++));
+        report(toDbError(error));
+        await pause(backoff(failures++), false);
         continue;
       }
       if (!full && !poked && !stopped) await pause(interval);
     }
   };
-  const running = loop();
-  const stop: Unsubscribe = async () => {
-    if (stopped) return running;
-    stopped = true;
-    wake?.();
-    forget(reader, stop);
-    await running;
-    await unlisten?.().catch(() => undefined);
-  };
-  remember(reader, stop);
+  // A subscription that ends on its own (an expired cursor) lets go of its LISTEN and its place in the registry.
+  running = loop()
+    .catch((error: unknown) => report(toDbError(error)))
+    .finally(() => {
+      if (!stopped) void stop();
+    });
   return stop;
 }
 

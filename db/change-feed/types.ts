@@ -17,7 +17,7 @@ export interface FeedRow {
   at: Date;
 }
 
-/** The log's ends: the newest committed number, and the number up to which entries were pruned. */
+/** The log's ends: the newest committed number (any table), and the number up to which one table's entries were pruned. */
 export interface FeedBounds {
   head: number;
   prunedThrough: number;
@@ -27,13 +27,13 @@ export interface FeedBounds {
 export interface FeedDialect {
   /** The migration statements: the log, and capture triggers on `fed`, none on the other schema tables. */
   migration(fed: readonly FedTable[], others: readonly TableInfo[]): string[];
-  /** Committed entries of `table` numbered `from` or higher, oldest first, with the bounds read in the same statement. */
+  /** Committed entries of `table` numbered `from` or higher, oldest first, with its prune watermark read in the same statement. */
   read(db: DatabaseClient, table: string, from: number, limit: number): Promise<{ rows: FeedRow[]; prunedThrough: number }>;
-  bounds(db: DatabaseClient): Promise<FeedBounds>;
+  bounds(db: DatabaseClient, table: string): Promise<FeedBounds>;
   /** SQL names of the tables that have all three capture triggers in the database. */
   capturedTables(db: DatabaseClient): Promise<string[]>;
-  /** Deletes entries committed before `before`; returns how many and the new watermark. */
-  prune(db: DatabaseClient, before: Date): Promise<{ deleted: number; prunedThrough: number }>;
+  /** Deletes entries committed before `before`, raising each table's watermark to its newest deleted entry; returns how many. */
+  prune(db: DatabaseClient, before: Date): Promise<{ deleted: number }>;
 }
 
 /** The NOTIFY channel Postgres commits of fed tables wake subscribers on. */

@@ -20,10 +20,12 @@ async function selectRule(scoped: DatabaseClient, table: FedTable): Promise<stri
   const rows = await scoped.execute(sql`
     select c.relrowsecurity as secured, p.permissive, p.qual
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    left join pg_policies p on p.schemaname = n.nspname and p.tablename = c.relname and p.cmd in ('SELECT', 'ALL') and p.roles && array[current_user::name, 'public'::name]
+    left join pg_policies p on p.schemaname = n.nspname and p.tablename = c.relname and p.cmd in ('SELECT', 'ALL')
+      and exists (select 1 from unnest(p.roles) r where r = 'public' or pg_has_role(current_user, r, 'member'))
     where n.nspname = ${table.pgSchema} and c.relname = ${table.name}`);
   if (rows[0]?.secured !== true) return undefined;
-  const quals = (kind: string) => rows.filter((r) => r.permissive === kind).map((r) => `(${r.qual ?? 'true'})`);
+  // A policy without USING adds no rows to what the role can read.
+  const quals = (kind: string) => rows.filter((r) => r.permissive === kind && typeof r.qual === 'string').map((r) => `(${r.qual})`);
   const permissive = quals('PERMISSIVE');
   if (permissive.length === 0) return 'false';
   return [`(${permissive.join(' or ')})`, ...quals('RESTRICTIVE')].join(' and ');

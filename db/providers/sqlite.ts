@@ -1,7 +1,8 @@
 /**
  * sqlite: better-sqlite3 on a local file (SQLITE_PATH, default ./data/app.db). The embedded default.
  *
- * Pragmas, set explicitly: WAL (readers never block the writer), foreign_keys=ON, busy_timeout
+ * Pragmas, set explicitly: WAL (readers never block the writer), foreign_keys=ON, recursive_triggers=ON (the change
+ * feed sees rows INSERT OR REPLACE deletes), busy_timeout
  * (SQLITE_BUSY_TIMEOUT ms, default 5000) and synchronous=NORMAL (SQLITE_SYNCHRONOUS: NORMAL or FULL).
  * With WAL, NORMAL loses nothing on an application crash; a power cut can lose the newest commits.
  * Set FULL where that matters more than write speed.
@@ -60,6 +61,8 @@ export const sqliteProvider: ProviderDefinition = {
     // Switching to WAL writes the file header, which a read-only connection cannot do.
     if (!readOnly) native.pragma('journal_mode = WAL');
     native.pragma('foreign_keys = ON');
+    // Rows that INSERT OR REPLACE deletes fire delete triggers only with this on: the change feed must see them.
+    native.pragma('recursive_triggers = ON');
     native.pragma(`synchronous = ${(config.env.SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase()}`);
     installSqliteFunctions(native);
     const db = asAppDatabase(drizzle({ client: native, schema: SQLITE_RELATIONAL_SCHEMA }));

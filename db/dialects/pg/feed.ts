@@ -31,8 +31,7 @@ const LOG = [
 )`,
   `create index if not exists changes_table_seq_idx on change_feed.changes (table_name, seq) where seq is not null`,
   `create index if not exists changes_seq_idx on change_feed.changes (seq) where seq is not null`,
-  `create table if not exists change_feed.state (id boolean primary key default true check (id), pruned_through bigint not null default 0)`,
-  `insert into change_feed.state default values on conflict do nothing`,
+  `create table if not exists change_feed.pruned (table_name text primary key, pruned_through bigint not null)`,
   `create or replace function change_feed.number_at_commit() returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   perform pg_advisory_xact_lock(${NUMBERING_LOCK_KEY});
@@ -44,20 +43,24 @@ end $$`,
   `create constraint trigger number_at_commit after insert on change_feed.changes deferrable initially deferred for each row execute function change_feed.number_at_commit()`,
 ];
 
-/** One table's capture function: an insert into the log per statement and op, skipped when no row changed. */
+/** Keys per log entry: a statement touching more rows writes several entries, so no entry nears jsonb's size limit. */
+export const KEYS_PER_ENTRY = 1000;
+
+/** One table's capture function: log entries per statement and op (none when no row changed). */
 function captureFunction(table: FedTable): string {
-  const keys = (alias: string) => `jsonb_agg(jsonb_build_array(${table.keyColumns.map((c) => `${alias}.${ident(c)}`).join(', ')}))`;
+  const keys = (alias: string) => `jsonb_build_array(${table.keyColumns.map((c) => `${alias}.${ident(c)}`).join(', ')})`;
   const sameKey = table.keyColumns.map((c) => `n.${ident(c)} = o.${ident(c)}`).join(' and ');
-  const log = (op: ChangeOp, from: string) => `insert into change_feed.changes (table_name, op, keys) select ${literal(table.name)}, '${op}', ${from} having count(*) > 0;`;
+  const log = (op: ChangeOp, alias: string, from: string) =>
+    `insert into change_feed.changes (table_name, op, keys) select ${literal(table.name)}, '${op}', jsonb_agg(k) from (select ${keys(alias)} as k, (row_number() over () - 1) / ${KEYS_PER_ENTRY} as chunk from ${from}) rows group by chunk;`;
   return `create or replace function change_feed.${ident(`capture_${table.name}`)}() returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   if tg_op = 'INSERT' then
-    ${log('insert', `${keys('n')} from new_rows n`)}
+    ${log('insert', 'n', 'new_rows n')}
   elsif tg_op = 'UPDATE' then
-    ${log('delete', `${keys('o')} from old_rows o where not exists (select 1 from new_rows n where ${sameKey})`)}
-    ${log('update', `${keys('n')} from new_rows n`)}
+    ${log('delete', 'o', `old_rows o where not exists (select 1 from new_rows n where ${sameKey})`)}
+    ${log('update', 'n', 'new_rows n')}
   else
-    ${log('delete', `${keys('o')} from old_rows o`)}
+    ${log('delete', 'o', 'old_rows o')}
   end if;
   return null;
 end $$`;
@@ -90,8 +93,9 @@ const num = (value: unknown) => Number(value ?? 0);
 
 async function pgFeedRead(db: DatabaseClient, table: string, from: number, limit: number) {
   const rows = await db.execute(sql`
-    select s.pruned_through::text as pruned, c.seq::text as seq, c.op, c.keys::text as keys, (extract(epoch from c.at) * 1000)::float8 as at
-    from change_feed.state s
+    select coalesce(p.pruned_through, 0)::text as pruned, c.seq::text as seq, c.op, c.keys::text as keys, (extract(epoch from c.at) * 1000)::float8 as at
+    from (select 1) one
+    left join change_feed.pruned p on p.table_name = ${table}
     left join lateral (
       select seq, op, keys, at from change_feed.changes
       where table_name = ${table} and seq is not null and seq >= ${from}
@@ -101,10 +105,10 @@ async function pgFeedRead(db: DatabaseClient, table: string, from: number, limit
   return { rows: entries, prunedThrough: num(rows[0]?.pruned) };
 }
 
-async function pgFeedBounds(db: DatabaseClient) {
+async function pgFeedBounds(db: DatabaseClient, table: string) {
   const [row] = await db.execute(sql`
-    select greatest(coalesce((select max(seq) from change_feed.changes where seq is not null), 0), pruned_through)::text as head, pruned_through::text as pruned
-    from change_feed.state`);
+    select greatest((select max(seq) from change_feed.changes where seq is not null), (select max(pruned_through) from change_feed.pruned), 0)::text as head,
+      coalesce((select pruned_through from change_feed.pruned where table_name = ${table}), 0)::text as pruned`);
   return { head: num(row?.head), prunedThrough: num(row?.pruned) };
 }
 
@@ -121,13 +125,15 @@ async function pgCapturedTables(db: DatabaseClient) {
 }
 
 async function pgFeedPrune(db: DatabaseClient, before: Date) {
-  return db.transaction(async (tx) => {
-    const [mark] = await tx.execute(sql`select coalesce(max(seq), 0)::text as mark from change_feed.changes where seq is not null and at < ${before.toISOString()}::timestamptz`);
-    const watermark = num(mark?.mark);
-    const [gone] = await tx.execute(sql`with gone as (delete from change_feed.changes where seq <= ${watermark} returning 1) select count(*)::int as n from gone`);
-    const [state] = await tx.execute(sql`update change_feed.state set pruned_through = greatest(pruned_through, ${watermark}) returning pruned_through::text as pruned`);
-    return { deleted: num(gone?.n), prunedThrough: num(state?.pruned) };
-  });
+  const [row] = await db.execute(sql`
+    with mark as (select max(seq) as seq from change_feed.changes where seq is not null and at < ${before.toISOString()}::timestamptz),
+    gone as (delete from change_feed.changes where seq <= (select seq from mark) returning table_name, seq),
+    marked as (
+      insert into change_feed.pruned (table_name, pruned_through) select table_name, max(seq) from gone group by table_name
+      on conflict (table_name) do update set pruned_through = greatest(change_feed.pruned.pruned_through, excluded.pruned_through)
+    )
+    select count(*)::int as deleted from gone`);
+  return { deleted: num(row?.deleted) };
 }
 
 export const pgFeed: FeedDialect = Object.freeze({ migration: pgFeedMigration, read: pgFeedRead, bounds: pgFeedBounds, capturedTables: pgCapturedTables, prune: pgFeedPrune });

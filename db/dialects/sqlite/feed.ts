@@ -17,8 +17,7 @@ const NOW_MS = `((julianday('now') - 2440587.5) * 86400000.0)`;
 const LOG = [
   `CREATE TABLE IF NOT EXISTS _change_feed (seq INTEGER PRIMARY KEY AUTOINCREMENT, table_name TEXT NOT NULL, op TEXT NOT NULL, keys TEXT NOT NULL, at REAL NOT NULL)`,
   `CREATE INDEX IF NOT EXISTS _change_feed_table_seq ON _change_feed (table_name, seq)`,
-  `CREATE TABLE IF NOT EXISTS _change_feed_state (id INTEGER PRIMARY KEY CHECK (id = 1), pruned_through INTEGER NOT NULL DEFAULT 0)`,
-  `INSERT OR IGNORE INTO _change_feed_state (id) VALUES (1)`,
+  `CREATE TABLE IF NOT EXISTS _change_feed_pruned (table_name TEXT PRIMARY KEY, pruned_through INTEGER NOT NULL)`,
 ];
 
 const OPS: readonly ChangeOp[] = ['insert', 'update', 'delete'];
@@ -47,16 +46,19 @@ const num = (value: unknown) => Number(value ?? 0);
 
 async function sqliteFeedRead(db: DatabaseClient, table: string, from: number, limit: number) {
   const rows = await db.execute(sql`
-    select s.pruned_through as pruned, c.seq, c.op, c.keys, c.at
-    from _change_feed_state s
+    select coalesce(p.pruned_through, 0) as pruned, c.seq, c.op, c.keys, c.at
+    from (select 1) one
+    left join _change_feed_pruned p on p.table_name = ${table}
     left join (select seq, op, keys, at from _change_feed where table_name = ${table} and seq >= ${from} order by seq limit ${limit}) c on 1
     order by c.seq`);
   const entries: FeedRow[] = rows.filter((r) => r.seq !== null).map((r) => ({ seq: num(r.seq), op: r.op as ChangeOp, keys: JSON.parse(String(r.keys)) as unknown[][], at: new Date(num(r.at)) }));
   return { rows: entries, prunedThrough: num(rows[0]?.pruned) };
 }
 
-async function sqliteFeedBounds(db: DatabaseClient) {
-  const [row] = await db.execute(sql`select max(coalesce((select max(seq) from _change_feed), 0), pruned_through) as head, pruned_through as pruned from _change_feed_state`);
+async function sqliteFeedBounds(db: DatabaseClient, table: string) {
+  const [row] = await db.execute(sql`
+    select max(coalesce((select max(seq) from _change_feed), 0), coalesce((select max(pruned_through) from _change_feed_pruned), 0)) as head,
+      coalesce((select pruned_through from _change_feed_pruned where table_name = ${table}), 0) as pruned`);
   return { head: num(row?.head), prunedThrough: num(row?.pruned) };
 }
 
@@ -69,10 +71,12 @@ async function sqliteFeedPrune(db: DatabaseClient, before: Date) {
   return db.transaction(async (tx) => {
     const [mark] = await tx.execute(sql`select coalesce(max(seq), 0) as mark from _change_feed where at < ${before.getTime()}`);
     const watermark = num(mark?.mark);
+    await tx.execute(sql`
+      insert into _change_feed_pruned (table_name, pruned_through) select table_name, max(seq) from _change_feed where seq <= ${watermark} group by table_name
+      on conflict (table_name) do update set pruned_through = max(pruned_through, excluded.pruned_through)`);
     const [gone] = await tx.execute(sql`select count(*) as n from _change_feed where seq <= ${watermark}`);
     await tx.execute(sql`delete from _change_feed where seq <= ${watermark}`);
-    const [state] = await tx.execute(sql`update _change_feed_state set pruned_through = max(pruned_through, ${watermark}) returning pruned_through as pruned`);
-    return { deleted: num(gone?.n), prunedThrough: num(state?.pruned) };
+    return { deleted: num(gone?.n) };
   });
 }
 

@@ -1,4 +1,4 @@
--- change feed 4e2f34453e3df16b: authors, books, user_books
+-- change feed dbfa45fd786a8989: authors, books, user_books
 create schema if not exists change_feed
 --> statement-breakpoint
 create sequence if not exists change_feed.seq
@@ -16,9 +16,7 @@ create index if not exists changes_table_seq_idx on change_feed.changes (table_n
 --> statement-breakpoint
 create index if not exists changes_seq_idx on change_feed.changes (seq) where seq is not null
 --> statement-breakpoint
-create table if not exists change_feed.state (id boolean primary key default true check (id), pruned_through bigint not null default 0)
---> statement-breakpoint
-insert into change_feed.state default values on conflict do nothing
+create table if not exists change_feed.pruned (table_name text primary key, pruned_through bigint not null)
 --> statement-breakpoint
 create or replace function change_feed.number_at_commit() returns trigger language plpgsql security definer set search_path = '' as $$
 begin
@@ -35,12 +33,12 @@ create constraint trigger number_at_commit after insert on change_feed.changes d
 create or replace function change_feed."capture_authors"() returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   if tg_op = 'INSERT' then
-    insert into change_feed.changes (table_name, op, keys) select 'authors', 'insert', jsonb_agg(jsonb_build_array(n."id")) from new_rows n having count(*) > 0;
+    insert into change_feed.changes (table_name, op, keys) select 'authors', 'insert', jsonb_agg(k) from (select jsonb_build_array(n."id") as k, (row_number() over () - 1) / 1000 as chunk from new_rows n) rows group by chunk;
   elsif tg_op = 'UPDATE' then
-    insert into change_feed.changes (table_name, op, keys) select 'authors', 'delete', jsonb_agg(jsonb_build_array(o."id")) from old_rows o where not exists (select 1 from new_rows n where n."id" = o."id") having count(*) > 0;
-    insert into change_feed.changes (table_name, op, keys) select 'authors', 'update', jsonb_agg(jsonb_build_array(n."id")) from new_rows n having count(*) > 0;
+    insert into change_feed.changes (table_name, op, keys) select 'authors', 'delete', jsonb_agg(k) from (select jsonb_build_array(o."id") as k, (row_number() over () - 1) / 1000 as chunk from old_rows o where not exists (select 1 from new_rows n where n."id" = o."id")) rows group by chunk;
+    insert into change_feed.changes (table_name, op, keys) select 'authors', 'update', jsonb_agg(k) from (select jsonb_build_array(n."id") as k, (row_number() over () - 1) / 1000 as chunk from new_rows n) rows group by chunk;
   else
-    insert into change_feed.changes (table_name, op, keys) select 'authors', 'delete', jsonb_agg(jsonb_build_array(o."id")) from old_rows o having count(*) > 0;
+    insert into change_feed.changes (table_name, op, keys) select 'authors', 'delete', jsonb_agg(k) from (select jsonb_build_array(o."id") as k, (row_number() over () - 1) / 1000 as chunk from old_rows o) rows group by chunk;
   end if;
   return null;
 end $$
@@ -60,12 +58,12 @@ create trigger "change_feed_delete" after delete on "public"."authors" referenci
 create or replace function change_feed."capture_books"() returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   if tg_op = 'INSERT' then
-    insert into change_feed.changes (table_name, op, keys) select 'books', 'insert', jsonb_agg(jsonb_build_array(n."id")) from new_rows n having count(*) > 0;
+    insert into change_feed.changes (table_name, op, keys) select 'books', 'insert', jsonb_agg(k) from (select jsonb_build_array(n."id") as k, (row_number() over () - 1) / 1000 as chunk from new_rows n) rows group by chunk;
   elsif tg_op = 'UPDATE' then
-    insert into change_feed.changes (table_name, op, keys) select 'books', 'delete', jsonb_agg(jsonb_build_array(o."id")) from old_rows o where not exists (select 1 from new_rows n where n."id" = o."id") having count(*) > 0;
-    insert into change_feed.changes (table_name, op, keys) select 'books', 'update', jsonb_agg(jsonb_build_array(n."id")) from new_rows n having count(*) > 0;
+    insert into change_feed.changes (table_name, op, keys) select 'books', 'delete', jsonb_agg(k) from (select jsonb_build_array(o."id") as k, (row_number() over () - 1) / 1000 as chunk from old_rows o where not exists (select 1 from new_rows n where n."id" = o."id")) rows group by chunk;
+    insert into change_feed.changes (table_name, op, keys) select 'books', 'update', jsonb_agg(k) from (select jsonb_build_array(n."id") as k, (row_number() over () - 1) / 1000 as chunk from new_rows n) rows group by chunk;
   else
-    insert into change_feed.changes (table_name, op, keys) select 'books', 'delete', jsonb_agg(jsonb_build_array(o."id")) from old_rows o having count(*) > 0;
+    insert into change_feed.changes (table_name, op, keys) select 'books', 'delete', jsonb_agg(k) from (select jsonb_build_array(o."id") as k, (row_number() over () - 1) / 1000 as chunk from old_rows o) rows group by chunk;
   end if;
   return null;
 end $$
@@ -85,12 +83,12 @@ create trigger "change_feed_delete" after delete on "public"."books" referencing
 create or replace function change_feed."capture_user_books"() returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   if tg_op = 'INSERT' then
-    insert into change_feed.changes (table_name, op, keys) select 'user_books', 'insert', jsonb_agg(jsonb_build_array(n."user_id", n."book_id")) from new_rows n having count(*) > 0;
+    insert into change_feed.changes (table_name, op, keys) select 'user_books', 'insert', jsonb_agg(k) from (select jsonb_build_array(n."user_id", n."book_id") as k, (row_number() over () - 1) / 1000 as chunk from new_rows n) rows group by chunk;
   elsif tg_op = 'UPDATE' then
-    insert into change_feed.changes (table_name, op, keys) select 'user_books', 'delete', jsonb_agg(jsonb_build_array(o."user_id", o."book_id")) from old_rows o where not exists (select 1 from new_rows n where n."user_id" = o."user_id" and n."book_id" = o."book_id") having count(*) > 0;
-    insert into change_feed.changes (table_name, op, keys) select 'user_books', 'update', jsonb_agg(jsonb_build_array(n."user_id", n."book_id")) from new_rows n having count(*) > 0;
+    insert into change_feed.changes (table_name, op, keys) select 'user_books', 'delete', jsonb_agg(k) from (select jsonb_build_array(o."user_id", o."book_id") as k, (row_number() over () - 1) / 1000 as chunk from old_rows o where not exists (select 1 from new_rows n where n."user_id" = o."user_id" and n."book_id" = o."book_id")) rows group by chunk;
+    insert into change_feed.changes (table_name, op, keys) select 'user_books', 'update', jsonb_agg(k) from (select jsonb_build_array(n."user_id", n."book_id") as k, (row_number() over () - 1) / 1000 as chunk from new_rows n) rows group by chunk;
   else
-    insert into change_feed.changes (table_name, op, keys) select 'user_books', 'delete', jsonb_agg(jsonb_build_array(o."user_id", o."book_id")) from old_rows o having count(*) > 0;
+    insert into change_feed.changes (table_name, op, keys) select 'user_books', 'delete', jsonb_agg(k) from (select jsonb_build_array(o."user_id", o."book_id") as k, (row_number() over () - 1) / 1000 as chunk from old_rows o) rows group by chunk;
   end if;
   return null;
 end $$

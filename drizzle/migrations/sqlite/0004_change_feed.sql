@@ -1,11 +1,9 @@
--- change feed b348afc9bf23aad7: authors, books, user_books
+-- change feed f0ad0e46ee849240: authors, books, user_books
 CREATE TABLE IF NOT EXISTS _change_feed (seq INTEGER PRIMARY KEY AUTOINCREMENT, table_name TEXT NOT NULL, op TEXT NOT NULL, keys TEXT NOT NULL, at REAL NOT NULL)
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS _change_feed_table_seq ON _change_feed (table_name, seq)
 --> statement-breakpoint
-CREATE TABLE IF NOT EXISTS _change_feed_state (id INTEGER PRIMARY KEY CHECK (id = 1), pruned_through INTEGER NOT NULL DEFAULT 0)
---> statement-breakpoint
-INSERT OR IGNORE INTO _change_feed_state (id) VALUES (1)
+CREATE TABLE IF NOT EXISTS _change_feed_pruned (table_name TEXT PRIMARY KEY, pruned_through INTEGER NOT NULL)
 --> statement-breakpoint
 DROP TRIGGER IF EXISTS "_change_feed_authors_insert"
 --> statement-breakpoint
