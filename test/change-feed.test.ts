@@ -281,6 +281,21 @@ for (const target of selectedTargets()) {
       expect(await checkDatabase(t.client)).toEqual([]);
     });
 
+    it.runIf(target.capabilities.family === 'pg')('db:check notices a log that can no longer number its entries', async () => {
+      const { checkDatabase } = await import('../db');
+      await t.client.execute(sql`drop trigger number_at_commit on change_feed.changes`);
+      try {
+        const problems = await checkDatabase(t.client);
+        expect(problems).toEqual(
+          FED_TABLES.map((f) => `${target.provider}: ${f.name} is in the change feed but its capture triggers are missing: run npm run db:generate:${target.provider}, then db:migrate`),
+        );
+      } finally {
+        const { dialect } = (await import('../db/internals')).internalsOf(t.client);
+        for (const statement of dialect.feed.migration(FED_TABLES, [])) await t.client.execute(sql.raw(statement));
+      }
+      expect(await checkDatabase(t.client)).toEqual([]);
+    });
+
     it('10,000 writes in concurrent bursts arrive complete, once each, in commit order', async () => {
       const events: ChangeEvent[] = [];
       const stop = await t.client.subscribe('books', (e) => void events.push(e), { pollInterval: 50 });

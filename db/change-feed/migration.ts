@@ -5,7 +5,7 @@
  * alter them, and dropping a table drops its triggers).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECTS } from '../dialects';
 import type { SqlFamily } from '../providers/types';
@@ -27,7 +27,10 @@ const markOf = (text: string) => (text.startsWith(MARK) ? text.slice(0, text.ind
 
 /** Why `folder` needs a new feed migration for `family`, or undefined when its newest one is current. */
 export function feedMigrationNeeded(folder: string, family: SqlFamily): string | undefined {
-  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+  const journalFile = join(folder, 'meta', '_journal.json');
+  // No migrations at all: the schema's own check reports that, and the feed's migration comes with the first generate.
+  if (!existsSync(journalFile)) return undefined;
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { idx: number; tag: string }[] };
   const texts = [...journal.entries].sort((a, b) => a.idx - b.idx).map((e) => readFileSync(join(folder, `${e.tag}.sql`), 'utf8'));
   const last = texts.findLastIndex((t) => markOf(t) !== undefined);
   if (last < 0) return FED_TABLES.length > 0 ? 'the change feed has no migration yet' : undefined;

@@ -30,7 +30,7 @@ export interface FeedDialect {
   /** Committed entries of `table` numbered `from` or higher, oldest first, with its prune watermark read in the same statement. */
   read(db: DatabaseClient, table: string, from: number, limit: number): Promise<{ rows: FeedRow[]; prunedThrough: number }>;
   bounds(db: DatabaseClient, table: string): Promise<FeedBounds>;
-  /** SQL names of the tables that have all three capture triggers in the database. */
+  /** SQL names of the tables that have all three capture triggers in the database (none when the log cannot number entries). */
   capturedTables(db: DatabaseClient): Promise<string[]>;
   /** Deletes entries committed before `before`, raising each table's watermark to its newest deleted entry; returns how many. */
   prune(db: DatabaseClient, before: Date): Promise<{ deleted: number }>;

@@ -113,14 +113,16 @@ async function pgFeedBounds(db: DatabaseClient, table: string) {
 }
 
 async function pgCapturedTables(db: DatabaseClient) {
-  const names = TRIGGERS.map(([op]) => `change_feed_${op}`);
+  const names = sql.join(
+    TRIGGERS.map(([op]) => sql`${`change_feed_${op}`}`),
+    sql`, `,
+  );
+  // Without the log's numbering trigger no entry ever gets a number: then nothing counts as captured.
   const rows = await db.execute(sql`
     select c.relname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
-    where not t.tgisinternal and t.tgname in (${sql.join(
-      names.map((n) => sql`${n}`),
-      sql`, `,
-    )})
-    group by c.relname having count(*) = ${names.length}`);
+    where not t.tgisinternal and t.tgname in (${names})
+      and exists (select 1 from pg_trigger n where n.tgname = 'number_at_commit' and n.tgrelid = to_regclass('change_feed.changes'))
+    group by c.relname having count(*) = ${TRIGGERS.length}`);
   return rows.map((r) => String(r.name));
 }
 
