@@ -44,7 +44,8 @@ interface Subscriber {
 
 /** Starts test/support/feed-subscriber.ts against `t` and resolves once it is subscribed. */
 async function startSubscriber(t: TestDatabase, table: string, since?: string): Promise<Subscriber> {
-  const config = { provider: t.target.provider, overrides: t.overrides, table, ...(since ? { since } : {}) };
+  // 30 s to connect: in a full-suite run the test's WebSocket proxy can be slow to open a new connection.
+  const config = { provider: t.target.provider, overrides: { ...t.overrides, connectTimeout: 30 }, table, ...(since ? { since } : {}) };
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['test/support/feed-subscriber.ts'], { cwd: ROOT, env: { ...process.env, FEED_SUBSCRIBER: JSON.stringify(config) } });
   const events: ChangeEvent[] = [];
   const errors: string[] = [];
@@ -100,7 +101,7 @@ for (const target of selectedTargets()) {
       const book = await repos.books.create({ title: 'Readme', authorId });
       expect(book.id).toBe(1);
       const dir = mkdtempSync(join(tmpdir(), 'feed-readme-'));
-      const env = { ...scriptEnv(t), CURSOR_FILE: join(dir, 'books.cursor') };
+      const env = { ...scriptEnv(t), CURSOR_FILE: join(dir, 'books.cursor'), DB_CONNECT_TIMEOUT: '30' };
       try {
         const first = runSnippet('## Change feed', env);
         expect(first.stderr).not.toMatch(/error/i);
@@ -350,8 +351,9 @@ for (const target of selectedTargets()) {
           where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`;
         expect(row?.killed).toBeGreaterThan(0);
         // Written through a direct handle opened after the kill: the old handles' pooled connections died too, and so
-        // did those of the test's HTTP endpoint, which does not reconnect a killed one as Neon's does.
-        const writer = createRepositories(t.open(t.directOverrides)).books;
+        // did those of the test's HTTP endpoint, which does not reconnect a killed one as Neon's does. A full-suite run
+        // keeps the test's WebSocket proxy busy enough that a new connection can take more than the default 10 s.
+        const writer = createRepositories(t.open({ ...t.directOverrides, connectTimeout: 30 })).books;
         const during = [await writer.create({ title: 'After 1', authorId }), await writer.create({ title: 'After 2', authorId })];
         await until(() => events.length === 3, 'the events after the kill', 30_000);
         await sleep(300);

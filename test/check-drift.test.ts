@@ -15,7 +15,7 @@ async function pgForeignKey(db: DatabaseClient, table: string, parent: string): 
 
 /**
  * SQLite alters no column type, default or foreign key in place: the table is rebuilt from its own DDL
- * with `edits` applied (so the test keeps whatever else the migrations made), then its indexes. The tables
+ * with `edits` applied (so the test keeps whatever else the migrations made), then its indexes and triggers. The tables
  * are empty, so no rows are copied. An edit that matches nothing fails the test instead of testing nothing.
  */
 async function rebuildSqliteTable(db: DatabaseClient, table: string, edits: [RegExp, string][]): Promise<void> {
@@ -26,7 +26,8 @@ async function rebuildSqliteTable(db: DatabaseClient, table: string, edits: [Reg
     if (next === ddl) throw new Error(`drift edit ${pattern} matched nothing in: ${ddl}`);
     ddl = next;
   }
-  const indexes = await db.execute(sql`select sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`);
+  // Indexes and triggers (the change feed's) go with the dropped table: made again after it.
+  const indexes = await db.execute(sql`select sql from sqlite_master where type in ('index', 'trigger') and tbl_name = ${table} and sql is not null`);
   await db.execute(sql`pragma foreign_keys = off`);
   await db.execute(sql.raw(`drop table "${table}"`));
   await db.execute(sql.raw(ddl));
